@@ -1,0 +1,61 @@
+"""The one error tree of Narrate.
+
+    NarrateError                 anything Narrate reports to a user as one line
+    ├── ConfigError              bad or missing setting, unknown engine, missing voice, incomplete feed
+    ├── SourceError              a source that cannot be read: missing file, bad URL, fetch failure, too large
+    │   └── EmptyArticleError    the source has no extractable article text
+    ├── EngineError              a text-to-speech engine failed (after its retries)
+    ├── AudioError               decoding, stitching, loudness or encoding failed
+    ├── PublishError             writing public files or the feed failed
+    └── NotFoundError            no such episode or feed
+
+The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``; the HTTP
+service maps ``error.http_status`` to a 4xx/5xx with a JSON reason.
+"""
+
+from __future__ import annotations
+
+
+class NarrateError(Exception):
+    """Base of every error Narrate reports to a user."""
+
+    exit_code = 1
+    http_status = 400
+
+    def __str__(self) -> str:
+        # One line, always: messages are shown in terminals, JSON and episode rows.
+        return " ".join(super().__str__().split())
+
+
+class ConfigError(NarrateError):
+    exit_code = 3
+    http_status = 422
+
+
+class SourceError(NarrateError):
+    exit_code = 4
+    http_status = 422
+
+
+class EmptyArticleError(SourceError):
+    pass
+
+
+class EngineError(NarrateError):
+    exit_code = 5
+    http_status = 502
+
+
+class AudioError(NarrateError):
+    exit_code = 6
+    http_status = 500
+
+
+class PublishError(NarrateError):
+    exit_code = 7
+    http_status = 500
+
+
+class NotFoundError(NarrateError):
+    exit_code = 8
+    http_status = 404

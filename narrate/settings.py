@@ -1,0 +1,201 @@
+"""The one settings object. Defaults < config file (NARRATE_HOME/narrate.toml) < NARRATE_* environment.
+
+This module is the only reader of the environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from narrate.errors import ConfigError
+
+CONFIG_NAME = "narrate.toml"
+DEFAULT_FEED = "main"
+
+DEFAULT_INTRO = "{title}. {byline}This is an audio version of the article, read by a computer-generated voice."
+DEFAULT_OUTRO = "This was an audio version of {title}{from_site}. Thank you for listening."
+
+
+@dataclass
+class FeedSettings:
+    """One podcast feed: what Apple requires plus how its episodes are read."""
+
+    slug: str
+    title: str = "Narrate"
+    description: str = "Articles read aloud by a computer-generated voice."
+    author: str = "Narrate"
+    owner_name: str = ""
+    owner_email: str = ""
+    link: str = ""
+    """The publisher's website; defaults to the feed's page."""
+    language: str = "en"
+    category: str = "News"
+    """Apple Podcasts category, exactly as in Apple's list ("News", "Society & Culture", ...)."""
+    subcategory: str = ""
+    explicit: bool = False
+    copyright: str = ""
+    cover_image: str = ""
+    """Path to a square PNG/JPEG of 1400-3000 px; empty: a generated cover."""
+    intro_template: str = DEFAULT_INTRO
+    outro_template: str = DEFAULT_OUTRO
+    intro_audio: str = ""
+    """Path to a jingle or music bed played before the spoken intro."""
+    outro_audio: str = ""
+    engine: str = ""
+    """Empty: the global engine."""
+    voice: str = ""
+    """Empty: the engine's default voice."""
+    max_episodes: int = 0
+    """0: every episode in the feed; N: only the newest N (the rest are kept)."""
+
+    def to_toml(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("slug")
+        return data
+
+
+@dataclass
+class Settings:
+    """Everything configurable. Build with ``Settings.load()``; tests build it directly."""
+
+    home: Path = Path("media")
+    """NARRATE_HOME: data root. public/ under it is served as-is; everything else is private."""
+    base_url: str = "http://localhost:8000"
+    """NARRATE_BASE_URL: public/X is served at BASE_URL/X."""
+    database_url: str = ""
+    """NARRATE_DATABASE_URL: SQLAlchemy URL; empty: SQLite file under home."""
+    broker_url: str = ""
+    """NARRATE_BROKER_URL: Celery broker (redis://, amqp://); empty: the embedded in-process default."""
+    result_backend: str = ""
+    """NARRATE_RESULT_BACKEND: empty: the Redis broker itself, or the database for other brokers."""
+    engine: str = "piper"
+    """NARRATE_ENGINE: piper, gtts or espeak (and "tone", a deterministic test engine)."""
+    voice: str = ""
+    """NARRATE_VOICE: engine voice; for piper a model path (empty: the bundled en_US joe voice)."""
+    bitrate_kbps: int = 64
+    loudness_lufs: float = -19.0
+    true_peak_db: float = -1.0
+    fetch_timeout: float = 20.0
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_max_redirects: int = 5
+    gtts_url: str = ""
+    """NARRATE_GTTS_URL: base URL of the Google Translate TTS host; empty: Google's own."""
+    gtts_lang: str = "en"
+    engine_retries: int = 4
+    engine_backoff: float = 1.0
+    """Seconds before the first retry; doubles each time."""
+    engine_timeout: float = 15.0
+    onnx_threads: int = 0
+    """ONNX Runtime intra-op threads for Piper; 0: its default (all cores)."""
+    feeds: dict[str, FeedSettings] = field(default_factory=dict)
+
+    # -- derived paths -------------------------------------------------------------------------
+    @property
+    def public_dir(self) -> Path:
+        return self.home / "public"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.home / "work"
+
+    @property
+    def config_path(self) -> Path:
+        return self.home / CONFIG_NAME
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'narrate.db').resolve()}"
+
+    @property
+    def backend_url(self) -> str:
+        if self.result_backend:
+            return self.result_backend
+        if self.broker_url.startswith(("redis://", "rediss://")):
+            return self.broker_url
+        return "db+" + self.db_url
+
+    def public_url(self, relative: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{relative.lstrip('/')}"
+
+    def feed(self, slug: str) -> FeedSettings:
+        """The feed's settings; "main" exists even when no config file mentions it."""
+        if slug in self.feeds:
+            return self.feeds[slug]
+        if slug == DEFAULT_FEED:
+            return FeedSettings(slug=DEFAULT_FEED)
+        raise ConfigError(f"unknown feed {slug!r}; create it with: narrate feed create {slug}")
+
+    # -- loading -------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        home = Path(env.get("NARRATE_HOME") or "media")
+        file_values = _read_config(home / CONFIG_NAME)
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name in ("home", "feeds"):
+                continue
+            key = f"NARRATE_{f.name.upper()}"
+            if key in env and env[key] != "":
+                values[f.name] = _coerce(f.name, env[key], _default_of(f))
+            elif f.name in file_values:
+                values[f.name] = _coerce(f.name, file_values[f.name], _default_of(f))
+        feeds = {
+            slug: _feed_from_toml(slug, data) for slug, data in dict(file_values.get("feeds", {})).items()
+        }
+        return cls(home=home, feeds=feeds, **values)
+
+    def save_feeds(self) -> None:
+        """Write the feeds back to the config file, keeping its other keys."""
+        import tomli_w
+
+        data = _read_config(self.config_path)
+        data["feeds"] = {slug: feed.to_toml() for slug, feed in sorted(self.feeds.items())}
+        self.home.mkdir(parents=True, exist_ok=True)
+        tmp = self.config_path.with_suffix(".toml.tmp")
+        tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+        tmp.replace(self.config_path)
+
+
+def _default_of(f: dataclasses.Field[Any]) -> Any:
+    return f.default if f.default is not dataclasses.MISSING else None
+
+
+def _coerce(name: str, raw: Any, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            return raw if isinstance(raw, bool) else str(raw).strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        return str(raw)
+    except ValueError:
+        raise ConfigError(f"setting {name} must be a number, got {raw!r}") from None
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def _feed_from_toml(slug: str, data: Mapping[str, Any]) -> FeedSettings:
+    known = {f.name: f for f in dataclasses.fields(FeedSettings)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"feed {slug!r}: unknown setting(s) {', '.join(unknown)}")
+    values = {k: _coerce(k, v, _default_of(known[k])) for k, v in data.items()}
+    return FeedSettings(slug=slug, **values)

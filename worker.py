@@ -1,0 +1,1 @@
+"""Celery app (placeholder until the pipeline lands)."""
