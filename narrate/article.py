@@ -44,3 +44,31 @@ class Article:
         """Identity of sourceless text: the body, whitespace-insensitive."""
         words = " ".join(self.body_text.split())
         return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def article_to_dict(article: Article) -> dict[str, object]:
+    return {
+        "title": article.title,
+        "author": article.author,
+        "published": article.published.isoformat() if article.published else None,
+        "site": article.site,
+        "language": article.language,
+        "canonical_url": article.canonical_url,
+        "summary": article.summary,
+        "blocks": [[b.kind, b.text, b.level] for b in article.blocks],
+    }
+
+
+def article_from_dict(data: dict[str, object]) -> Article:
+    published = data.get("published")
+    blocks = data.get("blocks") or []
+    return Article(
+        title=str(data["title"]),
+        author=data.get("author"),  # type: ignore[arg-type]
+        published=dt.date.fromisoformat(published) if isinstance(published, str) else None,
+        site=data.get("site"),  # type: ignore[arg-type]
+        language=data.get("language"),  # type: ignore[arg-type]
+        canonical_url=data.get("canonical_url"),  # type: ignore[arg-type]
+        summary=data.get("summary"),  # type: ignore[arg-type]
+        blocks=[Block(kind, text, level) for kind, text, level in blocks],  # type: ignore[union-attr]
+    )

@@ -1,0 +1,349 @@
+"""The ``narrate`` command line: a thin shell over the pipeline; errors are one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from narrate.errors import ConfigError, NarrateError
+from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
+from narrate.store import Episode, Status, Store
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="narrate: %(message)s")
+    try:
+        settings = Settings.load()
+        return int(args.handler(args, settings))
+    except NarrateError as error:
+        print(f"narrate: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("narrate: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # never a traceback for users; NARRATE_DEBUG=1 shows it
+        if os.environ.get("NARRATE_DEBUG"):
+            raise
+        print(f"narrate: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 70
+
+
+# -- add -------------------------------------------------------------------------------------------------
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate import pipeline
+
+    article = _article(args, settings)
+    store = Store(settings.db_url)
+    episode = pipeline.submit(
+        settings, store, article, feed=args.feed, source=args.source, engine=args.engine, voice=args.voice
+    )
+    import worker  # the Celery app reads the same settings
+
+    if args.queue:
+        if not settings.broker_url:
+            raise ConfigError("--queue needs a broker: set NARRATE_BROKER_URL (redis://... or amqp://...)")
+        worker.render.delay(episode.id, episode.render_id)
+        _report(store.get(episode.id), settings, args.json)
+        return 0
+
+    with _Progress(enabled=sys.stderr.isatty() and not args.json) as bar:
+        if settings.broker_url:
+            worker.render.delay(episode.id, episode.render_id)
+            episode = _wait(store, episode.id, bar)
+        else:
+            episode = _run_embedded(store, episode, bar)
+    _report(episode, settings, args.json)
+    if episode.status != Status.PUBLISHED.value:
+        print(f"narrate: error: {episode.reason or 'render failed'}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_embedded(store: Store, episode: Episode, bar: "_Progress") -> Episode:
+    from celery.signals import task_postrun
+
+    import worker
+
+    def on_task_done(**_: Any) -> None:
+        bar.update(store.get(episode.id).progress)
+
+    task_postrun.connect(on_task_done, weak=False)
+    try:
+        worker.render.delay(episode.id, episode.render_id)
+    except NarrateError:
+        pass  # recorded on the episode as its failure reason
+    finally:
+        task_postrun.disconnect(on_task_done)
+    return store.get(episode.id)
+
+
+def _wait(store: Store, episode_id: str, bar: "_Progress") -> Episode:
+    while True:
+        episode = store.get(episode_id)
+        bar.update(episode.progress)
+        if episode.status in (Status.PUBLISHED.value, Status.FAILED.value):
+            return episode
+        time.sleep(0.5)
+
+
+class _Progress:
+    """A progress bar on a terminal, nothing elsewhere."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=100, unit="%", desc="rendering", file=sys.stderr, leave=False)
+
+    def update(self, percent: int) -> None:
+        if self.bar is not None:
+            self.bar.n = percent
+            self.bar.refresh()
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _report(episode: Episode, settings: Settings, as_json: bool) -> None:
+    data = episode_json(episode, settings)
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    if episode.status == Status.PUBLISHED.value:
+        print(f"Published: {episode.title}")
+        print(f"  MP3:        {data['audio_path']}  ({data['duration_seconds']:.1f} s, {data['bytes']} bytes)")
+        print(f"  Transcript: {data['transcript_path']}")
+        print(f"  Feed:       {data['feed_path']}")
+        print(f"  Feed URL:   {data['feed_url']}")
+    else:
+        print(f"Episode {episode.id}: {episode.status} ({episode.title})")
+
+
+def episode_json(episode: Episode, settings: Settings) -> dict[str, Any]:
+    from narrate.publish import feed_path
+
+    public = settings.public_dir.resolve()
+
+    def local(relative: str | None) -> str | None:
+        return str(public / relative) if relative else None
+
+    def url(relative: str | None) -> str | None:
+        return settings.public_url(relative) if relative else None
+
+    return {
+        "id": episode.id,
+        "guid": episode.guid,
+        "feed": episode.feed,
+        "title": episode.title,
+        "author": episode.author,
+        "status": episode.status,
+        "progress": episode.progress,
+        "reason": episode.reason,
+        "engine": episode.engine,
+        "audio_path": local(episode.audio_path),
+        "audio_url": url(episode.audio_path),
+        "bytes": episode.bytes,
+        "duration_seconds": episode.duration,
+        "transcript_path": local(episode.transcript_path),
+        "transcript_url": url(episode.transcript_path),
+        "chapters_path": local(episode.chapters_path),
+        "feed_path": str(public / feed_path(episode.feed)),
+        "feed_url": settings.public_url(feed_path(episode.feed)),
+    }
+
+
+def _article(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+    from narrate.extract import extract, read_source
+
+    article = extract(read_source(args.source, settings, stdin=sys.stdin.buffer))
+    if args.title:
+        article.title = args.title
+    if args.author:
+        article.author = args.author
+    return article
+
+
+# -- script ----------------------------------------------------------------------------------------------
+
+
+def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate import pipeline
+
+    article = _article(args, settings)
+    script = pipeline.make_script(settings, article, args.feed, args.engine, args.voice)
+    if args.json:
+        print(json.dumps(pipeline.script_to_dict(script), indent=2, ensure_ascii=False))
+        return 0
+    for segment in script.segments:
+        if segment.chapter and segment.index:
+            print()
+        print(segment.text)
+    return 0
+
+
+# -- episodes --------------------------------------------------------------------------------------------
+
+
+def cmd_episodes(args: argparse.Namespace, settings: Settings) -> int:
+    episodes = Store(settings.db_url).episodes(feed=args.feed)
+    if args.json:
+        print(json.dumps([episode_json(e, settings) for e in episodes], indent=2))
+        return 0
+    if not episodes:
+        print("no episodes")
+        return 0
+    for e in episodes:
+        minutes = f"{e.duration / 60:5.1f} min" if e.duration else "    -    "
+        print(f"{e.id}  {e.feed:<10} {e.status:<9} {e.progress:3d}%  {minutes}  {e.title}")
+    return 0
+
+
+# -- feed ------------------------------------------------------------------------------------------------
+
+FEED_OPTIONS = [f for f in dataclasses.fields(FeedSettings) if f.name != "slug"]
+
+
+def cmd_feed_create(args: argparse.Namespace, settings: Settings) -> int:
+    if args.slug in settings.feeds:
+        raise ConfigError(f"feed {args.slug!r} exists; change it with: narrate feed edit {args.slug}")
+    _check_slug(args.slug)
+    feed = _apply_feed_options(FeedSettings(slug=args.slug), args)
+    return _save_feed(settings, feed)
+
+
+def cmd_feed_edit(args: argparse.Namespace, settings: Settings) -> int:
+    feed = _apply_feed_options(dataclasses.replace(settings.feed(args.slug)), args)
+    return _save_feed(settings, feed)
+
+
+def _save_feed(settings: Settings, feed: FeedSettings) -> int:
+    from narrate.publish import check_feed, rebuild_feed
+
+    check_feed(feed)
+    settings.feeds[feed.slug] = feed
+    settings.save_feeds()
+    path = rebuild_feed(settings, Store(settings.db_url), feed.slug)
+    print(f"feed {feed.slug}: {path}")
+    return 0
+
+
+def cmd_feed_list(args: argparse.Namespace, settings: Settings) -> int:
+    slugs = sorted(set(settings.feeds) | {DEFAULT_FEED})
+    for slug in slugs:
+        print(f"{slug:<16} {settings.feed(slug).title}")
+    return 0
+
+
+def cmd_feed_show(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.publish import feed_path
+
+    feed = settings.feed(args.slug)
+    path = settings.public_dir.resolve() / feed_path(feed.slug)
+    url = settings.public_url(feed_path(feed.slug))
+    if args.json:
+        print(json.dumps({"slug": feed.slug, "feed_path": str(path), "feed_url": url, **feed.to_toml()}, indent=2))
+        return 0
+    print(f"path: {path}")
+    print(f"url:  {url}")
+    for key, value in feed.to_toml().items():
+        print(f"{key}: {value}")
+    return 0
+
+
+def _check_slug(slug: str) -> None:
+    if not slug or not all(c.isascii() and (c.isalnum() or c in "-_") for c in slug):
+        raise ConfigError(f"feed slug {slug!r} must be ASCII letters, digits, '-' or '_'")
+
+
+def _apply_feed_options(feed: FeedSettings, args: argparse.Namespace) -> FeedSettings:
+    for f in FEED_OPTIONS:
+        value = getattr(args, f.name, None)
+        if value is not None:
+            setattr(feed, f.name, value)
+    return feed
+
+
+# -- parser ----------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="narrate", description="Turn articles into narrated audio and podcast feeds."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    add = commands.add_parser("add", help="render an article and publish it to a feed")
+    _source_arguments(add)
+    add.add_argument("--queue", action="store_true", help="enqueue for Celery workers and return at once")
+    add.add_argument("--json", action="store_true", help="print the episode as one JSON object")
+    add.set_defaults(handler=cmd_add)
+
+    script = commands.add_parser("script", help="print the speech script without synthesising anything")
+    _source_arguments(script)
+    script.add_argument("--json", action="store_true", help="print every segment as JSON")
+    script.set_defaults(handler=cmd_script)
+
+    episodes = commands.add_parser("episodes", help="list episodes, newest first")
+    episodes.add_argument("--feed", help="only this feed")
+    episodes.add_argument("--json", action="store_true")
+    episodes.set_defaults(handler=cmd_episodes)
+
+    feed = commands.add_parser("feed", help="create, edit, list and show podcast feeds")
+    feed_commands = feed.add_subparsers(dest="feed_command", required=True, metavar="ACTION")
+    for name, handler, help_text in (
+        ("create", cmd_feed_create, "create a feed"),
+        ("edit", cmd_feed_edit, "change a feed's settings"),
+    ):
+        sub = feed_commands.add_parser(name, help=help_text)
+        sub.add_argument("slug")
+        _feed_arguments(sub)
+        sub.set_defaults(handler=handler)
+    listing = feed_commands.add_parser("list", help="list feeds")
+    listing.set_defaults(handler=cmd_feed_list)
+    show = feed_commands.add_parser("show", help="print a feed's path, URL and settings")
+    show.add_argument("slug")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_feed_show)
+    return parser
+
+
+def _source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", help="a file (.txt, .md, .html), an http(s) URL, or - for standard input")
+    parser.add_argument("--feed", default=DEFAULT_FEED, help="feed slug (default: main)")
+    parser.add_argument("--engine", default="", help="piper (default), gtts or espeak")
+    parser.add_argument("--voice", default="", help="engine voice; for piper a .onnx model path")
+    parser.add_argument("--title", help="use this title instead of the extracted one")
+    parser.add_argument("--author", help="use this author instead of the extracted one")
+
+
+def _feed_arguments(parser: argparse.ArgumentParser) -> None:
+    for f in FEED_OPTIONS:
+        flag = "--" + f.name.replace("_", "-")
+        if f.type in (bool, "bool"):
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
+        elif f.type in (int, "int"):
+            parser.add_argument(flag, type=int, default=None)
+        else:
+            parser.add_argument(flag, default=None, metavar=f.name.upper())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""The render flow as plain functions: submit -> plan -> synthesize (per segment) -> finish.
+
+Celery tasks in worker.py are thin shells over these; the CLI's embedded mode runs the same graph in-process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from feeds.transcript import Cue, webvtt
+from narrate.article import Article, article_from_dict, article_to_dict
+from narrate.audio import AudioOptions, Chapter, Part, Tags, assemble, write_tags
+from narrate.cache import SegmentCache, segment_key
+from narrate.engines import get_engine
+from narrate.errors import NarrateError
+from narrate.lexicon import DEFAULT_LEXICON
+from narrate.publish import check_feed, cover, episode_paths, install, rebuild_feed, remove, write_chapters_file
+from narrate.script import Script, ScriptOptions, Segment, build_script
+from narrate.settings import FeedSettings, Settings
+from narrate.store import Episode, Status, Store, utcnow
+
+log = logging.getLogger(__name__)
+
+EPISODE_NAMESPACE = uuid.UUID("1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b")
+
+
+@dataclass(frozen=True)
+class SegmentJob:
+    """What one synthesis task needs: small enough for any broker."""
+
+    key: str
+    text: str
+    engine: str
+    voice: str
+
+
+def episode_guid(feed: str, source_key: str) -> str:
+    """Stable forever: the feed and the article's identity (canonical URL or content hash)."""
+    return str(uuid.uuid5(EPISODE_NAMESPACE, f"{feed}\n{source_key}"))
+
+
+def script_options(settings: Settings, feed: FeedSettings, article: Article, max_chars: int) -> ScriptOptions:
+    return ScriptOptions(
+        max_chars=max_chars,
+        intro_template=feed.intro_template,
+        outro_template=feed.outro_template,
+        feed_title=feed.title,
+        language=article.language or feed.language,
+    )
+
+
+def engine_choice(settings: Settings, feed: FeedSettings, engine: str = "", voice: str = "") -> tuple[str, str]:
+    """Explicit choice, else the feed's, else the global setting."""
+    name = engine or feed.engine or settings.engine
+    return name, voice or (feed.voice if name == (feed.engine or settings.engine) else "") or settings.voice
+
+
+def make_script(settings: Settings, article: Article, feed_slug: str, engine: str = "", voice: str = "") -> Script:
+    """The speech script exactly as a render would speak it."""
+    feed = settings.feed(feed_slug)
+    name, voice = engine_choice(settings, feed, engine, voice)
+    tts = get_engine(name, settings, voice)
+    return build_script(article, script_options(settings, feed, article, tts.max_chars), DEFAULT_LEXICON)
+
+
+def submit(
+    settings: Settings,
+    store: Store,
+    article: Article,
+    *,
+    feed: str,
+    source: str,
+    engine: str = "",
+    voice: str = "",
+) -> Episode:
+    """Create the episode, or reset the existing one for the same article (same GUID), as queued."""
+    feed_settings = settings.feed(feed)
+    check_feed(feed_settings)
+    name, voice = engine_choice(settings, feed_settings, engine, voice)
+    get_engine(name, settings, voice)  # an unknown engine or missing voice fails now, not in a worker
+    source_key = article.canonical_url or f"sha256:{article.content_hash()}"
+    episode = store.find(feed, source_key)
+    if episode is None:
+        guid = episode_guid(feed, source_key)
+        episode = Episode(id=guid.replace("-", "")[:12], guid=guid, feed=feed, source_key=source_key)
+    episode.source = source
+    episode.article_json = json.dumps(article_to_dict(article))
+    episode.title = article.title
+    episode.author = article.author
+    episode.site = article.site
+    episode.language = article.language or feed_settings.language
+    episode.link = article.canonical_url
+    episode.published = article.published
+    episode.description = show_notes(article)
+    episode.engine, episode.voice = name, voice
+    episode.status, episode.reason = Status.QUEUED.value, None
+    episode.render_id = uuid.uuid4().hex
+    episode.segments_total = episode.segments_done = episode.phase_progress = 0
+    return store.save(episode)
+
+
+def show_notes(article: Article) -> str:
+    """Plain-text episode description: summary, credit, link, and the synthetic-voice note."""
+    first = next((b.text for b in article.blocks if b.kind == "paragraph"), "")
+    summary = article.summary or first
+    if len(summary) > 600:
+        summary = summary[:600].rsplit(" ", 1)[0] + " ..."
+    lines = [summary]
+    if article.author:
+        lines.append(f"Written by {article.author}" + (f" for {article.site}." if article.site else "."))
+    if article.canonical_url:
+        lines.append(f"Read the original article: {article.canonical_url}")
+    lines.append("This audio version is read by a computer-generated voice.")
+    return "\n\n".join(line for line in lines if line)
+
+
+@contextmanager
+def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
+    """Any error inside ends the render as failed with a one-line reason, then propagates."""
+    try:
+        yield
+    except NarrateError as error:
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error))
+        raise
+    except Exception as error:
+        log.exception("render %s of episode %s crashed", render_id, episode_id)
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=f"internal error: {error}")
+        raise
+
+
+def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> list[SegmentJob]:
+    """Write the script for the episode and list the synthesis jobs, in speaking order."""
+    episode = store.get(episode_id)
+    article = article_from_dict(json.loads(episode.article_json))
+    tts = get_engine(episode.engine, settings, episode.voice)
+    feed = settings.feed(episode.feed)
+    script = build_script(article, script_options(settings, feed, article, tts.max_chars), DEFAULT_LEXICON)
+    store.change(
+        episode_id,
+        render_id,
+        script_json=json.dumps(script_to_dict(script)),
+        status=Status.RENDERING.value,
+        segments_total=len(script.segments),
+        segments_done=0,
+    )
+    return [
+        SegmentJob(segment_key(tts.name, tts.voice_id, s.text), s.text, episode.engine, episode.voice)
+        for s in script.segments
+    ]
+
+
+def synthesize(settings: Settings, job: SegmentJob) -> str:
+    """Make sure the segment is in the cache; returns its key."""
+    cache = SegmentCache(settings.cache_dir)
+    if cache.get(job.key) is None:
+        tts = get_engine(job.engine, settings, job.voice)
+        cache.put(job.key, tts.synthesize(job.text))
+    return job.key
+
+
+def finish(settings: Settings, store: Store, episode_id: str, render_id: str, keys: list[str]) -> Episode:
+    """Assemble, tag and publish the episode, then swap the feed. A stale render publishes nothing."""
+    episode = store.get(episode_id)
+    if episode.render_id != render_id:
+        log.info("render %s of %s was superseded; not publishing", render_id, episode_id)
+        return episode
+    script = script_from_dict(json.loads(episode.script_json))
+    feed = settings.feed(episode.feed)
+    cache = SegmentCache(settings.cache_dir)
+    jobs = [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(keys, script.segments)]
+    parts = [Part(_cached(settings, cache, job), s.pause_ms) for job, s in zip(jobs, script.segments)]
+
+    stage = settings.work_dir / f"{episode_id}-{render_id}"
+    stage.mkdir(parents=True, exist_ok=True)
+    try:
+        staged, duration = _render_files(settings, episode, feed, script, parts, stage, store, render_id)
+        mp3 = staged["audio"]
+        size = mp3.stat().st_size
+        rev = hashlib.sha256(mp3.read_bytes()).hexdigest()[:10]
+        old = [episode.audio_path, episode.transcript_path, episode.chapters_path]
+        public = episode_paths(episode, rev)
+        install(staged, public, settings.public_dir)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+    updated = store.change(
+        episode_id,
+        render_id,
+        status=Status.PUBLISHED.value,
+        reason=None,
+        rev=rev,
+        audio_path=public["audio"],
+        transcript_path=public["transcript"],
+        chapters_path=public["chapters"],
+        bytes=size,
+        duration=duration,
+        published_at=episode.published_at or utcnow(),
+    )
+    if not updated:  # superseded while assembling: withdraw our files, keep the newer render's
+        remove(settings.public_dir, list(public.values()))
+        return store.get(episode_id)
+    rebuild_feed(settings, store, episode.feed)
+    remove(settings.public_dir, [p for p in old if p and p not in public.values()])
+    return store.get(episode_id)
+
+
+def _cached(settings: Settings, cache: SegmentCache, job: SegmentJob) -> Path:
+    # An entry evicted or corrupted since synthesis is made again rather than published broken.
+    path = cache.get(job.key)
+    if path is None:
+        synthesize(settings, job)
+        path = cache.path(job.key)
+    return path
+
+
+def _render_files(
+    settings: Settings,
+    episode: Episode,
+    feed: FeedSettings,
+    script: Script,
+    parts: list[Part],
+    stage: Path,
+    store: Store,
+    render_id: str,
+) -> tuple[dict[str, Path], float]:
+    """Write the MP3 (tagged), transcript and chapters into the stage; returns them and the duration."""
+    options = AudioOptions(
+        bitrate_kbps=settings.bitrate_kbps,
+        loudness_lufs=settings.loudness_lufs,
+        true_peak_db=settings.true_peak_db,
+    )
+    mp3 = stage / "episode.mp3"
+
+    def progress(fraction: float) -> None:
+        store.change(episode.id, render_id, phase_progress=int(9 * fraction))
+
+    assembly = assemble(
+        parts,
+        mp3,
+        options,
+        intro_audio=Path(feed.intro_audio) if feed.intro_audio else None,
+        outro_audio=Path(feed.outro_audio) if feed.outro_audio else None,
+        work_dir=stage,
+        progress=progress,
+    )
+    starts = {index: assembly.cues[index][0] for index, _ in script.chapters()}
+    chapter_list = [(0.0 if i == 0 else starts[index], title) for i, (index, title) in enumerate(script.chapters())]
+    ends = [start for start, _ in chapter_list[1:]] + [assembly.duration]
+    _, cover_bytes, cover_mime = cover(settings, feed)
+    write_tags(
+        mp3,
+        Tags(
+            title=episode.title,
+            artist=episode.author or feed.author,
+            album=feed.title,
+            date=(episode.published or dt.date.today()).isoformat(),
+            language=episode.language,
+            comment=episode.description,
+            cover=cover_bytes,
+            cover_mime=cover_mime,
+            chapters=[Chapter(t, s, e) for (s, t), e in zip(chapter_list, ends)],
+        ),
+    )
+    transcript = stage / "episode.vtt"
+    cues = [Cue(start, end, s.caption) for (start, end), s in zip(assembly.cues, script.segments)]
+    transcript.write_text(webvtt(cues), encoding="utf-8")
+    chapters = stage / "chapters.json"
+    write_chapters_file(chapters, chapter_list)
+    return {"audio": mp3, "transcript": transcript, "chapters": chapters}, assembly.duration
+
+
+def script_to_dict(script: Script) -> dict[str, object]:
+    return {"title": script.title, "language": script.language, "segments": [asdict(s) for s in script.segments]}
+
+
+def script_from_dict(data: dict[str, object]) -> Script:
+    segments = [Segment(**s) for s in data["segments"]]  # type: ignore[union-attr]
+    return Script(title=str(data["title"]), language=str(data["language"]), segments=segments)
