@@ -16,13 +16,14 @@ from narrate import pipeline
 from narrate.settings import Settings
 from narrate.store import Store
 
-settings = Settings.load()
+_boot = Settings.load()
 
 app = Celery("narrate")
 app.conf.update(
-    broker_url=settings.broker_url or "memory://",
-    result_backend=settings.backend_url if settings.broker_url else "cache+memory://",
-    task_always_eager=not settings.broker_url,
+    broker_url=_boot.broker_url or "memory://",
+    result_backend=_boot.backend_url if _boot.broker_url else "cache+memory://",
+    task_always_eager=not _boot.broker_url,
+    task_default_queue=_boot.queue,
     task_eager_propagates=True,
     task_serializer="json",
     result_serializer="json",
@@ -37,14 +38,19 @@ app.conf.update(
 )
 
 
+def settings() -> Settings:
+    # Read per task: feed settings edited with `narrate feed edit` apply without restarting workers.
+    return Settings.load()
+
+
 def store() -> Store:
-    return Store(settings.db_url)
+    return Store(settings().db_url)
 
 
 @app.task(name="narrate.render")
 def render(episode_id: str, render_id: str) -> str | None:
     with pipeline.failing(store(), episode_id, render_id):
-        jobs = pipeline.plan(settings, store(), episode_id, render_id)
+        jobs = pipeline.plan(settings(), store(), episode_id, render_id)
     header = group(synthesize.s(episode_id, render_id, asdict(job)) for job in jobs)
     body = finish.s(episode_id, render_id).on_error(failed.s(episode_id, render_id))
     result = chord(header)(body)
@@ -54,7 +60,7 @@ def render(episode_id: str, render_id: str) -> str | None:
 @app.task(name="narrate.synthesize")
 def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
     with pipeline.failing(store(), episode_id, render_id):
-        key = pipeline.synthesize(settings, pipeline.SegmentJob(**job))
+        key = pipeline.synthesize(settings(), pipeline.SegmentJob(**job))
     store().segment_done(episode_id, render_id)
     return key
 
@@ -62,7 +68,7 @@ def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
 @app.task(name="narrate.finish")
 def finish(keys: list[str], episode_id: str, render_id: str) -> str:
     with pipeline.failing(store(), episode_id, render_id):
-        episode = pipeline.finish(settings, store(), episode_id, render_id, keys)
+        episode = pipeline.finish(settings(), store(), episode_id, render_id, keys)
     return episode.status
 
 

@@ -93,12 +93,12 @@ def channel(settings: Settings, feed: FeedSettings, cover_path: str) -> Channel:
         language=feed.language,
         image_url=settings.public_url(cover_path),
         category=feed.category,
-        subcategory=feed.subcategory,
+        subcategory=feed.subcategory or None,
         explicit=feed.explicit,
         author=feed.author,
         owner_name=feed.owner_name or feed.author,
-        owner_email=feed.owner_email,
-        copyright=feed.copyright,
+        owner_email=feed.owner_email or None,
+        copyright=feed.copyright or None,
     )
 
 
@@ -118,10 +118,10 @@ def item(settings: Settings, episode: Episode) -> Item:
         audio_url=settings.public_url(episode.audio_path),
         audio_bytes=episode.bytes,
         duration_seconds=episode.duration,
-        transcript_url=settings.public_url(episode.transcript_path or ""),
-        chapters_url=settings.public_url(episode.chapters_path or ""),
+        transcript_url=settings.public_url(episode.transcript_path) if episode.transcript_path else None,
+        chapters_url=settings.public_url(episode.chapters_path) if episode.chapters_path else None,
         language=episode.language,
-        author=episode.author or "",
+        author=episode.author,
     )
 
 

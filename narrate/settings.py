@@ -71,6 +71,8 @@ class Settings:
     """NARRATE_DATABASE_URL: SQLAlchemy URL; empty: SQLite file under home."""
     broker_url: str = ""
     """NARRATE_BROKER_URL: Celery broker (redis://, amqp://); empty: the embedded in-process default."""
+    queue: str = "narrate"
+    """NARRATE_QUEUE: the Celery queue the CLI sends to and workers consume by default."""
     result_backend: str = ""
     """NARRATE_RESULT_BACKEND: empty: the Redis broker itself, or the database for other brokers."""
     engine: str = "piper"
