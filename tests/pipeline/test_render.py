@@ -1,0 +1,146 @@
+"""The whole render graph in-process (the embedded default), with the fast deterministic tone engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from lxml import etree
+
+import worker
+from narrate import pipeline
+from narrate.article import Article, Block
+from narrate.audio import measure_loudness, probe
+from narrate.errors import EngineError
+from narrate.settings import Settings
+from narrate.store import Status, Store
+
+NS = {"podcast": "https://podcastindex.org/namespace/1.0", "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
+
+
+def article(url: str | None = "https://news.example.org/2024/water-bill", extra: str = "") -> Article:
+    return Article(
+        title="Council passes the water bill",
+        author="Maria Lopez",
+        published=dt.date(2024, 2, 6),
+        site="Valley News",
+        language="en",
+        canonical_url=url,
+        blocks=[
+            Block("paragraph", "The council voted 7 to 2 on Tuesday. The bill caps use at 40% of the river."),
+            Block("heading", "What changes for farms", 2),
+            Block("paragraph", "Farms get three years to adapt. Cities pay $2.3 million for meters." + extra),
+        ],
+    )
+
+
+def render(settings: Settings, art: Article, **kwargs: str) -> str:
+    store = Store(settings.db_url)
+    episode = pipeline.submit(settings, store, art, feed="main", source="test", **kwargs)
+    try:
+        worker.render.delay(episode.id, episode.render_id)
+    except Exception:
+        pass  # the failure is recorded on the episode; tests assert on it
+    return episode.id
+
+
+def parse_feed(path: Path) -> tuple[dict, feedparser.FeedParserDict, etree._Element]:
+    data = path.read_bytes()
+    return (
+        podcastparser.parse("https://audio.example.org/narrate/feeds/main.xml", io.BytesIO(data)),
+        feedparser.parse(data),
+        etree.fromstring(data),
+    )
+
+
+def test_render_publishes_mp3_transcript_chapters_and_a_feed_apps_accept(settings: Settings) -> None:
+    episode_id = render(settings, article())
+    episode = Store(settings.db_url).get(episode_id)
+    assert episode.status == Status.PUBLISHED.value, episode.reason
+    assert episode.progress == 100
+
+    mp3 = settings.public_dir / episode.audio_path
+    info = probe(mp3)
+    assert (info.channels, info.sample_rate) == (1, 44100)
+    assert abs(info.duration - episode.duration) < 1.0
+    loudness = measure_loudness(mp3)
+    assert abs(loudness.integrated - -19.0) <= 1.0 and loudness.true_peak <= -1.0
+
+    gpodder, fp, root = parse_feed(settings.public_dir / "feeds/main.xml")
+    [entry] = gpodder["episodes"]
+    [enclosure] = entry["enclosures"]
+    assert enclosure["url"] == f"https://audio.example.org/narrate/{episode.audio_path}"
+    assert enclosure["file_size"] == mp3.stat().st_size
+    assert enclosure["mime_type"] == "audio/mpeg"
+    assert abs(entry["total_time"] - info.duration) <= 1.0
+    assert entry["guid"] == episode.guid
+    assert entry["title"] == "Council passes the water bill"
+    assert entry["published"] == int(dt.datetime(2024, 2, 6, 12, tzinfo=dt.timezone.utc).timestamp())
+    assert "https://news.example.org/2024/water-bill" in entry["description"]
+    assert "computer-generated voice" in entry["description"]
+
+    [fp_entry] = fp.entries
+    assert fp_entry.id == episode.guid
+    assert int(fp_entry.enclosures[0].length) == mp3.stat().st_size
+    assert abs(int(fp_entry.itunes_duration) - info.duration) <= 1.0
+
+    transcript_url = root.xpath("//item/podcast:transcript/@url", namespaces=NS)[0]
+    vtt = (settings.public_dir / transcript_url.removeprefix("https://audio.example.org/narrate/")).read_text()
+    assert vtt.startswith("WEBVTT")
+    assert "The bill caps use at 40% of the river." in vtt  # captions keep the written form
+    chapters_url = root.xpath("//item/podcast:chapters/@url", namespaces=NS)[0]
+    chapters = json.loads((settings.public_dir / chapters_url.split("/narrate/", 1)[1]).read_text())
+    titles = [c["title"] for c in chapters["chapters"]]
+    assert titles == ["Council passes the water bill", "What changes for farms"]
+    assert chapters["chapters"][0]["startTime"] == 0
+    assert 0 < chapters["chapters"][1]["startTime"] < info.duration
+    assert root.xpath("//item/podcast:txt[@purpose='ai-content']/text()", namespaces=NS) == ["true"]
+
+
+def test_re_adding_an_article_keeps_its_guid_and_one_episode(settings: Settings) -> None:
+    first_id = render(settings, article())
+    first = Store(settings.db_url).get(first_id)
+    second_id = render(settings, article(extra=" Meters arrive in 2025."))
+    second = Store(settings.db_url).get(second_id)
+    assert second_id == first_id and second.guid == first.guid
+    assert second.status == Status.PUBLISHED.value
+    assert second.audio_path != first.audio_path  # new audio under a new name
+    assert not (settings.public_dir / first.audio_path).exists()  # the old file is withdrawn
+    gpodder, _, _ = parse_feed(settings.public_dir / "feeds/main.xml")
+    assert [e["guid"] for e in gpodder["episodes"]] == [first.guid]
+    assert gpodder["episodes"][0]["enclosures"][0]["file_size"] == second.bytes
+
+
+def test_sourceless_text_is_identified_by_its_content(settings: Settings) -> None:
+    a = render(settings, article(url=None))
+    b = render(settings, article(url=None))
+    c = render(settings, article(url=None, extra=" A new sentence."))
+    assert a == b != c
+    assert len(Store(settings.db_url).episodes(feed="main")) == 2
+
+
+def test_failed_re_render_leaves_the_published_episode_untouched(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    episode_id = render(settings, article())
+    before = Store(settings.db_url).get(episode_id)
+    feed_bytes = (settings.public_dir / "feeds/main.xml").read_bytes()
+
+    from narrate.engines.tone import ToneEngine
+
+    def broken(self: object, text: str) -> None:
+        raise EngineError("tone: the engine broke")
+
+    monkeypatch.setattr(ToneEngine, "synthesize", broken)
+    render(settings, article(extra=" This sentence is new."))
+    after = Store(settings.db_url).get(episode_id)
+    assert after.status == Status.FAILED.value
+    assert after.reason == "tone: the engine broke"
+    assert after.audio_path == before.audio_path
+    assert (settings.public_dir / before.audio_path).stat().st_size == before.bytes
+    assert (settings.public_dir / "feeds/main.xml").read_bytes() == feed_bytes

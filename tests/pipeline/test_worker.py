@@ -1,0 +1,115 @@
+"""A real `celery worker` on the machine's Redis renders what `narrate add --queue` enqueued."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from narrate.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("NARRATE_TEST_REDIS", "redis://127.0.0.1:6379/0")
+ARTICLE = """Skip to main content
+
+Rain returns to the valley
+
+By Sam Okafor
+
+After three dry years, the valley's reservoirs are filling again. Engineers said the main dam reached 80% on Monday.
+
+Share this article
+"""
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    if not redis_available():
+        pytest.fail(f"Redis is not reachable at {REDIS_URL}; .ci/run starts it")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
+    env.update(
+        NARRATE_HOME=str(tmp_path / "home"),
+        NARRATE_BASE_URL="https://audio.example.org",
+        NARRATE_BROKER_URL=REDIS_URL,
+        NARRATE_QUEUE=f"narrate-test-{uuid.uuid4().hex[:8]}",  # our own queue: no other run's tasks
+        NARRATE_ENGINE="piper",
+    )
+    return env
+
+
+@pytest.fixture
+def celery_worker(env: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    log = open(tmp_path / "worker.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "worker", "worker", "-Q", env["NARRATE_QUEUE"],
+         "--concurrency", "2", "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def narrate(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "narrate.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True,
+        timeout=timeout,
+    )
+
+
+def test_queued_article_is_rendered_by_a_real_worker(
+    env: dict[str, str], celery_worker: subprocess.Popen[bytes], tmp_path: Path
+) -> None:
+    source = tmp_path / "rain.txt"
+    source.write_text(ARTICLE, encoding="utf-8")
+    started = time.monotonic()
+    queued = narrate(env, "add", str(source), "--queue", "--json")
+    assert queued.returncode == 0, queued.stderr
+    answer = json.loads(queued.stdout)
+    assert answer["status"] == "queued" and answer["title"] == "Rain returns to the valley"
+    assert time.monotonic() - started < 30  # it returns at once; the worker does the rendering
+
+    store = Store(f"sqlite:///{Path(env['NARRATE_HOME']).resolve() / 'narrate.db'}")
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        episode = store.get(answer["id"])
+        if episode.status in ("published", "failed"):
+            break
+        assert celery_worker.poll() is None, (tmp_path / "worker.log").read_text()
+        time.sleep(0.5)
+    assert episode.status == "published", (episode.reason, (tmp_path / "worker.log").read_text()[-3000:])
+    mp3 = Path(env["NARRATE_HOME"]) / "public" / episode.audio_path
+    assert mp3.stat().st_size == episode.bytes
+    feed = (Path(env["NARRATE_HOME"]) / "public/feeds/main.xml").read_text()
+    assert episode.guid in feed and f"https://audio.example.org/{episode.audio_path}" in feed
+    log = (tmp_path / "worker.log").read_text()
+    assert "narrate.synthesize" in log and "narrate.finish" in log  # the group and the chord ran on the worker
+
+    # Without --queue, the CLI waits for the worker and reports the published episode.
+    source.write_text(ARTICLE.replace("80%", "85%"), encoding="utf-8")
+    waited = narrate(env, "add", str(source), "--json", timeout=180)
+    assert waited.returncode == 0, waited.stderr
+    again = json.loads(waited.stdout)
+    assert again["status"] == "published" and again["progress"] == 100
+    assert again["guid"] != episode.guid  # sourceless text is identified by its content: this is a new episode
+    assert Path(again["audio_path"]).stat().st_size == again["bytes"]
