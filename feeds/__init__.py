@@ -1,0 +1,26 @@
+"""Publishing for listeners: podcast RSS, transcripts, chapters and cover art.
+
+Independent of ``narrate`` (which imports this package). Misuse raises ValueError with a
+one-line message; the caller maps it to its own errors.
+"""
+
+from feeds.chapters import chapters_json
+from feeds.cover import default_cover
+from feeds.files import write_atomic
+from feeds.model import Channel, Item
+from feeds.podcast import APPLE_CATEGORIES, podcast_guid
+from feeds.rss import build_rss
+from feeds.transcript import Cue, webvtt
+
+__all__ = [
+    "APPLE_CATEGORIES",
+    "Channel",
+    "Cue",
+    "Item",
+    "build_rss",
+    "chapters_json",
+    "default_cover",
+    "podcast_guid",
+    "webvtt",
+    "write_atomic",
+]
