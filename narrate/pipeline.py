@@ -61,7 +61,8 @@ def script_options(settings: Settings, feed: FeedSettings, article: Article, max
 def engine_choice(settings: Settings, feed: FeedSettings, engine: str = "", voice: str = "") -> tuple[str, str]:
     """Explicit choice, else the feed's, else the global setting."""
     name = engine or feed.engine or settings.engine
-    return name, voice or (feed.voice if name == (feed.engine or settings.engine) else "") or settings.voice
+    # settings.voice is applied by get_engine, and only to settings.engine: a Piper model never reaches espeak.
+    return name, voice or (feed.voice if name == (feed.engine or settings.engine) else "")
 
 
 def make_script(settings: Settings, article: Article, feed_slug: str, engine: str = "", voice: str = "") -> Script:
