@@ -1,0 +1,42 @@
+"""Extraction: a source (file, URL or standard input) to an Article.
+
+    read_source(source, settings) -> Document      bytes + kind ("html" | "text" | "markdown") + final URL
+    extract(document) -> Article                   decodes, then one of:
+        extract_html(html, url)                    trafilatura finds the article and its metadata
+        extract_text(text)                         text scraped from a page: menus, bylines, bios dropped
+        extract_markdown(text)                     Markdown with optional front matter
+
+Unreadable sources raise SourceError; a source without article text raises EmptyArticleError.
+"""
+
+from __future__ import annotations
+
+from narrate.article import Article
+from narrate.extract.decode import decode_bytes
+from narrate.extract.markdown import extract_markdown
+from narrate.extract.plaintext import extract_text
+from narrate.extract.source import Document, SourceKind, read_source, sniff_kind
+from narrate.extract.webpage import extract_html
+
+__all__ = [
+    "Document",
+    "SourceKind",
+    "extract",
+    "extract_html",
+    "extract_markdown",
+    "extract_text",
+    "read_source",
+    "sniff_kind",
+]
+
+
+def extract(document: Document) -> Article:
+    """The Article in ``document``, read according to its kind."""
+    source = document.name or document.url or f"the {document.kind} source"
+    if document.kind == "html":
+        text = decode_bytes(document.data, declared=document.charset, markup=True)
+        return extract_html(text, url=document.url, source=source)
+    text = decode_bytes(document.data, declared=document.charset)
+    if document.kind == "markdown":
+        return extract_markdown(text, source=source)
+    return extract_text(text, source=source)

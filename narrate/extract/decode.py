@@ -22,6 +22,8 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.
 # Browsers read these labels as windows-1252 (WHATWG Encoding), and so do the pages that use them:
 # a "latin-1" page with curly quotes is really cp1252.
 _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "cp819"}
+# How much worse (charset_normalizer's "chaos", 0-1) cp1252 may fit and still be preferred.
+_CHAOS_TOLERANCE = 0.05
 
 
 def decode_bytes(data: bytes, declared: str | None = None, markup: bool = False) -> str:
@@ -42,10 +44,20 @@ def decode_bytes(data: bytes, declared: str | None = None, markup: bool = False)
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is not None:
-        return str(best)
-    return data.decode("cp1252", errors="replace")
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return data.decode("cp1252", errors="replace")
+    # Short Western texts fit several code pages about equally well; cp1252 is by far the likeliest
+    # of them. A text that really is in another code page fits its own language better (coherence).
+    tied = [
+        m.encoding
+        for m in matches
+        if m.chaos <= best.chaos + _CHAOS_TOLERANCE and m.coherence >= best.coherence
+    ]
+    if "cp1252" in tied:
+        return data.decode("cp1252")
+    return str(best)
 
 
 def _declared_in_markup(data: bytes) -> str | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import socket
+import http.client
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 from importlib import metadata
-from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 from narrate.errors import SourceError
@@ -70,7 +69,7 @@ def fetch(url: str, *, timeout: float, max_bytes: int, max_redirects: int) -> Re
                     data=data,
                     content_type=headers.get_content_type() if headers.get("Content-Type") else "",
                     charset=headers.get_content_charset(),
-                    url=response.geturl(),
+                    url=current,
                 )
         except urllib.error.HTTPError as error:
             location = error.headers.get("Location") if error.code in _REDIRECTS else None
@@ -83,13 +82,18 @@ def fetch(url: str, *, timeout: float, max_bytes: int, max_redirects: int) -> Re
             if len(seen) > max_redirects:
                 raise SourceError(f"could not fetch {url}: more than {max_redirects} redirects") from None
             current = target
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise SourceError(f"could not fetch {url}: no answer within {timeout:g} s") from None
         except urllib.error.URLError as error:
-            raise SourceError(f"could not fetch {url}: {error.reason}") from None
-        except (OSError, ValueError) as error:
-            # http.client raises plain OSError/ValueError subclasses for broken connections and bad URLs.
-            raise SourceError(f"could not fetch {url}: {error}") from None
+            reason = error.reason
+            if isinstance(reason, TimeoutError):
+                raise SourceError(f"could not fetch {url}: no answer within {timeout:g} s") from None
+            if isinstance(reason, OSError) and reason.strerror:
+                reason = reason.strerror  # "Connection refused", not "[Errno 111] Connection refused"
+            raise SourceError(f"could not fetch {url}: {reason}") from None
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            # Broken connections, truncated bodies and malformed URLs surface as these.
+            raise SourceError(f"could not fetch {url}: {str(error) or type(error).__name__}") from None
 
 
 def _check_scheme(current: str, original: str) -> None:
@@ -99,9 +103,9 @@ def _check_scheme(current: str, original: str) -> None:
         raise SourceError(f"cannot fetch {original}{where}: only http and https URLs are supported")
 
 
-def _read_capped(response: IO[bytes], max_bytes: int, url: str) -> bytes:
+def _read_capped(response: http.client.HTTPResponse, max_bytes: int, url: str) -> bytes:
     too_large = SourceError(f"could not fetch {url}: larger than the {max_bytes}-byte limit (fetch_max_bytes)")
-    declared = getattr(response, "headers", {}).get("Content-Length")
+    declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise too_large
     chunks: list[bytes] = []

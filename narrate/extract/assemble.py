@@ -1,0 +1,181 @@
+"""From candidate blocks and metadata to an Article: the tidying every kind of source shares."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from narrate.article import Article, Block
+from narrate.errors import EmptyArticleError
+from narrate.extract.blocktext import clean_block_text
+from narrate.extract.byline import Byline, date_line, is_person_name, parse_byline
+from narrate.extract.furniture import is_about_author, is_furniture, is_menu_line, is_section_header
+from narrate.extract.language import detect_language
+from narrate.extract.title import is_heading_line, same_text, title_from_sentence
+
+BODY_KINDS = frozenset({"paragraph", "quote", "list_item"})
+# Bylines stand among the first few blocks; further down, "By ..." is body text.
+_BYLINE_WINDOW = 4
+# An author's bio after the name line is short: a job title and a sentence or two.
+_BIO_BLOCKS = 3
+
+
+def build_article(
+    title: str | None,
+    blocks: list[Block],
+    *,
+    source: str,
+    author: str | None = None,
+    published: dt.date | None = None,
+    site: str | None = None,
+    language: str | None = None,
+    canonical_url: str | None = None,
+    summary: str | None = None,
+) -> Article:
+    """Clean the blocks, drop what surrounds the article, fill in what the body tells, and check it is not empty.
+
+    ``title`` None means: make one from the first sentence.
+    """
+    blocks = _cleaned(blocks)
+    blocks, boxed_author = _without_sections(blocks)
+    blocks, byline = _without_bylines(blocks)
+    author = author or byline.author
+    published = published or byline.published
+    _require_text(blocks, source)
+    title = " ".join((title or "").split())
+    if title:
+        blocks = _without_repeated_title(blocks, title)
+    else:
+        first = next(block for block in blocks if block.kind in BODY_KINDS)
+        title = title_from_sentence(first.text)
+    blocks, signed_author = _without_author_tail(blocks, author)
+    blocks = _without_repeats(_trimmed(blocks))
+    _require_text(blocks, source)
+    body = "\n".join(block.text for block in blocks)
+    return Article(
+        title=title,
+        blocks=blocks,
+        author=author or signed_author or boxed_author,
+        published=published,
+        site=site,
+        language=language or detect_language(body),
+        canonical_url=canonical_url,
+        summary=summary,
+    )
+
+
+def _require_text(blocks: list[Block], source: str) -> None:
+    if not any(block.kind in BODY_KINDS for block in blocks):
+        raise EmptyArticleError(f"no article text found in {source}")
+
+
+def _cleaned(blocks: list[Block]) -> list[Block]:
+    kept = []
+    for block in blocks:
+        text = clean_block_text(block.text)
+        if text and not is_furniture(text):
+            kept.append(dataclasses.replace(block, text=text))
+    return kept
+
+
+def _is_teaser(block: Block) -> bool:
+    """A line of a teaser list: a list item, a headline-like line, or a date."""
+    return block.kind == "list_item" or is_heading_line(block.text) or date_line(block.text) is not None
+
+
+def _without_sections(blocks: list[Block]) -> tuple[list[Block], str | None]:
+    """Drop "Related content"-style sections (the heading and its teaser lines); stop at "About the author".
+
+    Skipping ends at the first sentence: better to read a teaser's blurb than to lose the article's text.
+    """
+    kept: list[Block] = []
+    skipping = False
+    for index, block in enumerate(blocks):
+        if block.kind != "list_item" and is_about_author(block.text):
+            names = [b.text for b in blocks[index + 1 : index + 3] if is_person_name(b.text)]
+            return kept, names[0] if names else None
+        if block.kind != "list_item" and is_section_header(block.text):
+            skipping = True
+            continue
+        if skipping and _is_teaser(block):
+            continue
+        skipping = False
+        kept.append(block)
+    return kept, None
+
+
+def _without_bylines(blocks: list[Block]) -> tuple[list[Block], Byline]:
+    author: str | None = None
+    published: dt.date | None = None
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        if index < _BYLINE_WINDOW and block.kind in ("paragraph", "heading"):
+            byline = parse_byline(block.text)
+            when = byline.published if byline else date_line(block.text)
+            if byline or when:
+                author = author or (byline.author if byline else None)
+                published = published or when
+                continue
+        kept.append(block)
+    return kept, Byline(author, published)
+
+
+def _without_repeated_title(blocks: list[Block], title: str) -> list[Block]:
+    if blocks and blocks[0].kind in ("heading", "paragraph") and same_text(blocks[0].text, title):
+        return blocks[1:]
+    return blocks
+
+
+def _without_author_tail(blocks: list[Block], author: str | None) -> tuple[list[Block], str | None]:
+    """Cut the author's sign-off at the end: the name (often twice), a job title and a short bio."""
+    body_seen = False
+    for index, block in enumerate(blocks):
+        if block.kind in BODY_KINDS and not body_seen:
+            body_seen = True
+            continue
+        if not body_seen or block.kind == "list_item":
+            continue
+        name = _signed_name(block.text)
+        if name is None:
+            continue
+        rest = blocks[index + 1 :]
+        repeated = bool(rest) and same_text(rest[0].text, block.text)
+        if (author and same_text(name, author)) or repeated or _is_bio(name, rest):
+            return blocks[:index], name
+    return blocks, None
+
+
+def _signed_name(text: str) -> str | None:
+    if is_person_name(text):
+        return text
+    byline = parse_byline(text) if text[:3].lower() == "by " else None
+    return byline.author if byline else None
+
+
+def _is_bio(name: str, rest: list[Block]) -> bool:
+    """Nothing after the name, or a few lines of which one speaks about that person."""
+    if len(rest) > _BIO_BLOCKS:
+        return False
+    first_name, last_name = name.split()[0], name.split()[-1]
+    openers = (first_name + " ", last_name + " ", "He ", "She ", "They ")
+    return not rest or any(block.text.startswith(openers) for block in rest)
+
+
+def _trimmed(blocks: list[Block]) -> list[Block]:
+    """Menu lines before the article, and headings or menu lines with no text after them."""
+    start = 0
+    while start < len(blocks) and blocks[start].kind != "quote" and is_menu_line(blocks[start].text):
+        start += 1
+    end = len(blocks)
+    while end > start and (blocks[end - 1].kind == "heading" or is_menu_line(blocks[end - 1].text)):
+        end -= 1
+    return blocks[start:end]
+
+
+def _without_repeats(blocks: list[Block]) -> list[Block]:
+    kept: list[Block] = []
+    for block in blocks:
+        if kept and kept[-1].kind == block.kind and kept[-1].text == block.text:
+            continue
+        kept.append(block)
+    return kept

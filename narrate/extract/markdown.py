@@ -1,0 +1,221 @@
+"""Markdown to an Article: headings, paragraphs, quotes and list items, as plain words.
+
+Links become their text; images, code, tables, HTML comments and footnote references go. A leading
+"# Title" is the title, and YAML-style front matter may give the title, author and date.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from narrate.article import Article, Block, BlockKind
+from narrate.extract.assemble import build_article
+from narrate.extract.byline import join_names, parse_date
+from narrate.extract.language import language_code
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+_QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
+_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+_TASK = re.compile(r"^\[[ xX]\]\s+")
+_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
+_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_NOTE_TAG = re.compile(r"<sup>\s*\[?\d{1,3}\]?\s*</sup>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+_UNDERSCORE = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
+_STRUCK = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])(?=\s|$)")
+
+
+@dataclass
+class _Builder:
+    """Collects blocks line by line; one block is open at a time."""
+
+    blocks: list[Block] = field(default_factory=list)
+    kind: BlockKind | None = None
+    lines: list[str] = field(default_factory=list)
+    level: int = 0
+    list_indents: list[int] = field(default_factory=list)
+
+    def open(self, kind: BlockKind, line: str, level: int = 0) -> None:
+        self.close()
+        self.kind, self.lines, self.level = kind, [line], level
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def discard(self) -> None:
+        self.kind, self.lines, self.level = None, [], 0
+
+    def close(self) -> None:
+        if self.kind is not None:
+            text = _inline(" ".join(self.lines))
+            if text:
+                self.blocks.append(Block(self.kind, text, level=self.level))
+        self.discard()
+
+    def list_level(self, indent: int) -> int:
+        while self.list_indents and self.list_indents[-1] > indent:
+            self.list_indents.pop()
+        if not self.list_indents or indent > self.list_indents[-1]:
+            self.list_indents.append(indent)
+        return len(self.list_indents)
+
+
+def extract_markdown(text: str, *, source: str | None = None) -> Article:
+    """Read an article written in Markdown."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    meta, text = _front_matter(text)
+    blocks = _blocks(_COMMENT.sub("", text))
+    title = meta.get("title")
+    if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+        title, blocks = blocks[0].text, blocks[1:]
+    return build_article(
+        title,
+        blocks,
+        source=source or "the Markdown text",
+        author=meta.get("author"),
+        published=parse_date(meta.get("date", "")),
+        site=meta.get("site"),
+        language=language_code(meta.get("lang") or meta.get("language")),
+        canonical_url=meta.get("canonical_url") or meta.get("url"),
+        summary=meta.get("description") or meta.get("summary"),
+    )
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Simple "key: value" front matter, lists of names included; not a full YAML reader."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    meta: dict[str, str] = {}
+    key = ""
+    for line in match.group(1).split("\n"):
+        item = re.match(r"^\s+-\s+(.*)$", line)
+        if item and key:
+            meta[key] = join_names([meta.get(key, ""), _scalar(item.group(1))])
+            continue
+        pair = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", line)
+        if pair:
+            key = pair.group(1).lower()
+            value = pair.group(2).strip()
+            if value.startswith("[") and value.endswith("]"):
+                meta[key] = join_names([_scalar(v) for v in value[1:-1].split(",")])
+            elif value:
+                meta[key] = _scalar(value)
+    return {k: v for k, v in meta.items() if v}, text[match.end() :]
+
+
+def _scalar(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _blocks(text: str) -> list[Block]:
+    builder = _Builder()
+    fence: str | None = None
+    in_table = False
+    blank_before = True
+    for line in text.split("\n"):
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        opening = _FENCE.match(line)
+        if opening:
+            builder.close()
+            fence = opening.group(1)[:3]
+            continue
+        if not line.strip():
+            builder.close()
+            in_table = False
+            blank_before = True
+            continue
+        was_blank, blank_before = blank_before, False
+        if in_table or _DEFINITION.match(line):
+            continue
+        if _TABLE_RULE.match(line) and "|" in line and builder.kind == "paragraph":
+            builder.discard()  # the open paragraph was the table's header row
+            in_table = True
+            continue
+        setext = _SETEXT.match(line)
+        if setext and builder.kind == "paragraph":
+            builder.kind, builder.level = "heading", 1 if setext.group(1)[0] == "=" else 2
+            builder.close()
+            continue
+        if _RULE.match(line):
+            builder.close()
+            continue
+        heading = _ATX.match(line)
+        quote = _QUOTE.match(line)
+        item = _LIST_ITEM.match(line)
+        if heading:
+            builder.open("heading", heading.group(2) or "", level=len(heading.group(1)))
+            builder.close()
+            builder.list_indents.clear()
+        elif quote:
+            content = quote.group(1).lstrip("> ")
+            if builder.kind == "quote" and content:
+                builder.add(content)
+            elif content:
+                builder.open("quote", content)
+            else:
+                builder.close()
+        elif item:
+            indent = len(item.group(1).expandtabs(4))
+            builder.open("list_item", _TASK.sub("", item.group(2)), level=builder.list_level(indent))
+        elif line.lstrip().startswith("|"):
+            builder.close()  # a table row: tables are not read aloud
+        elif was_blank and line.startswith("    ") and not builder.list_indents:
+            continue  # an indented code block
+        elif builder.kind is not None and not was_blank:
+            builder.add(line.strip())  # a wrapped line, lazily continuing the open block
+        else:
+            if not line.startswith(" "):
+                builder.list_indents.clear()
+            builder.open("paragraph", line.strip())
+    builder.close()
+    return builder.blocks
+
+
+def _inline(text: str) -> str:
+    """Markdown inline syntax to plain words."""
+    escaped: list[str] = []
+
+    def protect(match: re.Match[str]) -> str:
+        escaped.append(match.group(1))
+        return f"\ue000{len(escaped) - 1}\ue001"
+
+    text = _ESCAPED.sub(protect, text)
+    text = _CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+    text = _IMAGE.sub("", text)
+    text = _FOOTNOTE_REF.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _REFERENCE_LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _NOTE_TAG.sub("", text)
+    text = _TAG.sub("", text)
+    text = _STRUCK.sub("", text)  # struck-out words were deleted by the author
+    for pattern in (_STRONG, _STAR, _UNDERSCORE):
+        text = pattern.sub(lambda m: m.group(m.lastindex or 0), text)
+    text = _SPACE_BEFORE_STOP.sub(r"\1", text)  # "a chart ![img](x)." must not leave "chart ."
+    text = re.sub("\ue000(\\d+)\ue001", lambda m: escaped[int(m.group(1))], text)
+    return " ".join(html.unescape(text).split())
