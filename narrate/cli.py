@@ -35,7 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # never a traceback for users; NARRATE_DEBUG=1 shows it
         if os.environ.get("NARRATE_DEBUG"):
             raise
-        print(f"narrate: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        message = " ".join(str(error).split()[:40])
+        print(f"narrate: internal error: {type(error).__name__}: {message}", file=sys.stderr)
         return 70
 
 
