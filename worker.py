@@ -20,7 +20,7 @@ _boot = Settings.load()
 
 app = Celery("narrate")
 app.conf.update(
-    broker_url=_boot.broker_url or "memory://",
+    broker_url=_boot.broker_url or "memory://localhost/",
     result_backend=_boot.backend_url if _boot.broker_url else "cache+memory://",
     task_always_eager=not _boot.broker_url,
     task_default_queue=_boot.queue,
