@@ -106,9 +106,16 @@ class _Progress:
     def __init__(self, enabled: bool) -> None:
         self.bar = None
         if enabled:
+            import shutil
+
             from tqdm import tqdm
 
-            self.bar = tqdm(total=100, unit="%", desc="rendering", file=sys.stderr, leave=False)
+            # A terminal that reports no size (a fresh pty) makes tqdm hide the bar: give it one.
+            width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+            self.bar = tqdm(
+                total=100, desc="rendering", file=sys.stderr, leave=False, ncols=width, nrows=24,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}",
+            )
 
     def update(self, percent: int) -> None:
         if self.bar is not None:

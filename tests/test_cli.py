@@ -139,3 +139,29 @@ def test_script_of_the_seed_sample_is_complete_and_clean(env: dict[str, str]) ->
     plain = narrate(env, "script", str(SEED)).stdout
     assert plain.count("Anthony Wier") == 1  # named once, in the intro's byline
     assert "Skip to main content" not in plain
+
+
+def test_a_terminal_sees_a_progress_bar(env: dict[str, str]) -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "narrate.cli", "add", "examples/example-article.txt"],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=terminal, text=True,
+    )
+    os.close(terminal)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        screen += chunk
+    assert process.wait(timeout=300) == 0
+    os.close(controller)
+    shown = screen.decode(errors="replace")
+    assert "rendering" in shown and "%" in shown
+    percents = [int(p) for p in __import__("re").findall(r"(\d+)%", shown)]
+    assert percents and max(percents) >= 90 and percents == sorted(percents)

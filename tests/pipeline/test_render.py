@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -144,3 +145,41 @@ def test_failed_re_render_leaves_the_published_episode_untouched(
     assert after.audio_path == before.audio_path
     assert (settings.public_dir / before.audio_path).stat().st_size == before.bytes
     assert (settings.public_dir / "feeds/main.xml").read_bytes() == feed_bytes
+
+
+def test_mp3_carries_tags_cover_and_chapters(settings: Settings) -> None:
+    from mutagen.id3 import ID3
+
+    episode = Store(settings.db_url).get(render(settings, article()))
+    tags = ID3(settings.public_dir / episode.audio_path)
+    assert str(tags["TIT2"]) == "Council passes the water bill"
+    assert str(tags["TPE1"]) == "Maria Lopez"
+    assert str(tags["TALB"]) == "Narrate"  # the feed's title
+    [cover] = tags.getall("APIC")
+    assert cover.type == 3 and cover.data.startswith(b"\x89PNG")
+    chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [str(c.sub_frames["TIT2"]) for c in chapters] == ["Council passes the water bill", "What changes for farms"]
+    published = json.loads((settings.public_dir / episode.chapters_path).read_text())["chapters"]
+    assert chapters[1].start_time == round(published[1]["startTime"] * 1000)
+    assert chapters[-1].end_time == pytest.approx(episode.duration * 1000, abs=2)
+
+
+def test_feed_intro_and_outro_music_play_around_the_speech(settings: Settings, tmp_path: Path) -> None:
+    import imageio_ffmpeg
+    import subprocess
+
+    jingle = tmp_path / "jingle.wav"
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=frequency=660:duration=3",
+         "-ac", "1", str(jingle)],
+        check=True,
+    )
+    plain = Store(settings.db_url).get(render(settings, article(url="https://news.example.org/plain")))
+
+    settings.feeds["main"] = dataclasses.replace(settings.feed("main"), intro_audio=str(jingle), outro_audio=str(jingle))
+    settings.save_feeds()
+    with_music = Store(settings.db_url).get(render(Settings.load(), article(url="https://news.example.org/music")))
+    assert with_music.status == Status.PUBLISHED.value, with_music.reason
+    assert with_music.duration - plain.duration == pytest.approx(6.0, abs=1.5)  # two 3 s jingles plus short gaps
+    first_cue = (settings.public_dir / with_music.transcript_path).read_text().split("\n\n")[1]
+    assert first_cue.startswith("00:00:03.")  # speech starts after the jingle
