@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from narrate.audio import measure_loudness, probe
 from narrate.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,6 +101,10 @@ def test_queued_article_is_rendered_by_a_real_worker(
     assert episode.status == "published", (episode.reason, (tmp_path / "worker.log").read_text()[-3000:])
     mp3 = Path(env["NARRATE_HOME"]) / "public" / episode.audio_path
     assert mp3.stat().st_size == episode.bytes
+    info, loudness = probe(mp3), measure_loudness(mp3)  # real Piper speech, through the whole pipeline
+    assert (info.channels, info.sample_rate) == (1, 44100)
+    assert abs(info.duration - episode.duration) < 1.0
+    assert abs(loudness.integrated - -19.0) <= 1.0 and loudness.true_peak <= -1.0
     feed = (Path(env["NARRATE_HOME"]) / "public/feeds/main.xml").read_text()
     assert episode.guid in feed and f"https://audio.example.org/{episode.audio_path}" in feed
     log = (tmp_path / "worker.log").read_text()
