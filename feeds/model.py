@@ -51,6 +51,8 @@ class Channel:
     """Copyright notice of the show."""
     locked: bool = True
     """Whether other hosting platforms must refuse to import the feed (podcast:locked)."""
+    guid: str | None = None
+    """podcast:guid as first published; None: derived from feed_url (see feeds.podcast.podcast_guid)."""
 
     def __post_init__(self) -> None:
         for name in ("slug", "title", "description", "language", "category"):

@@ -65,7 +65,7 @@ def _channel_feed(channel: Channel, built: datetime) -> FeedGenerator:
     fg.apple.image(channel.image_url)
     fg.apple.category(channel.category, channel.subcategory)
     fg.apple.explicit(channel.explicit)
-    fg.podcastindex.guid(podcast_guid(channel.feed_url))
+    fg.podcastindex.guid(channel.guid or podcast_guid(channel.feed_url))
     fg.podcastindex.locked(channel.locked, channel.owner_email)
     return fg
 

@@ -233,7 +233,12 @@ def cmd_feed_create(args: argparse.Namespace, settings: Settings) -> int:
     if args.slug in settings.feeds:
         raise ConfigError(f"feed {args.slug!r} exists; change it with: narrate feed edit {args.slug}")
     _check_slug(args.slug)
+    from feeds.podcast import podcast_guid
+    from narrate.publish import feed_path
+
     feed = _apply_feed_options(FeedSettings(slug=args.slug), args)
+    if not feed.podcast_guid:  # generated once, kept for life
+        feed.podcast_guid = podcast_guid(settings.public_url(feed_path(args.slug)))
     return _save_feed(settings, feed)
 
 

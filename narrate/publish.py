@@ -99,6 +99,7 @@ def channel(settings: Settings, feed: FeedSettings, cover_path: str) -> Channel:
         owner_name=feed.owner_name or feed.author,
         owner_email=feed.owner_email or None,
         copyright=feed.copyright or None,
+        guid=feed.podcast_guid or None,
     )
 
 

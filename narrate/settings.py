@@ -50,6 +50,8 @@ class FeedSettings:
     """Empty: the global engine."""
     voice: str = ""
     """Empty: the engine's default voice."""
+    podcast_guid: str = ""
+    """podcast:guid, fixed when the feed is created so that it survives a change of base URL."""
     max_episodes: int = 0
     """0: every episode in the feed; N: only the newest N (the rest are kept)."""
 

@@ -114,6 +114,15 @@ def test_feed_create_edit_list_and_refusal(env: dict[str, str]) -> None:
     assert edited.returncode == 0, edited.stderr
     assert "<itunes:explicit>true</itunes:explicit>" in (
         Path(env["NARRATE_HOME"]) / "public/feeds/research.xml").read_text()
+    # podcast:guid is fixed at creation: moving the feed to another host keeps it.
+    from feeds.podcast import podcast_guid
+
+    guid = podcast_guid("https://audio.example.org/feeds/research.xml")
+    moved = narrate({**env, "NARRATE_BASE_URL": "https://cdn.example.net"}, "feed", "edit", "research", "--author", "PC")
+    assert moved.returncode == 0, moved.stderr
+    moved_xml = (Path(env["NARRATE_HOME"]) / "public/feeds/research.xml").read_text()
+    assert f"<podcast:guid>{guid}</podcast:guid>" in moved_xml
+    assert "https://cdn.example.net/feeds/research.xml" in moved_xml
     listed = narrate(env, "feed", "list")
     assert "research" in listed.stdout and "main" in listed.stdout
 
