@@ -95,18 +95,28 @@ def submit(
         episode = Episode(id=guid.replace("-", "")[:12], guid=guid, feed=feed, source_key=source_key)
     episode.source = source
     episode.article_json = json.dumps(article_to_dict(article))
-    episode.title = article.title
-    episode.author = article.author
-    episode.site = article.site
-    episode.language = article.language or feed_settings.language
-    episode.link = article.canonical_url
-    episode.published = article.published
-    episode.description = show_notes(article)
+    if episode.audio_path is None:
+        # Listeners keep seeing the published title and notes until the new audio replaces the old.
+        for column, value in listing(article, feed_settings).items():
+            setattr(episode, column, value)
     episode.engine, episode.voice = name, voice
     episode.status, episode.reason = Status.QUEUED.value, None
     episode.render_id = uuid.uuid4().hex
     episode.segments_total = episode.segments_done = episode.phase_progress = 0
     return store.save(episode)
+
+
+def listing(article: Article, feed: FeedSettings) -> dict[str, object]:
+    """The episode's columns that listeners see in the feed, from the article."""
+    return {
+        "title": article.title,
+        "author": article.author,
+        "site": article.site,
+        "language": article.language or feed.language,
+        "link": article.canonical_url,
+        "published": article.published,
+        "description": show_notes(article),
+    }
 
 
 def show_notes(article: Article) -> str:
@@ -175,6 +185,7 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
         log.info("render %s of %s was superseded; not publishing", render_id, episode_id)
         return episode
     script = script_from_dict(json.loads(episode.script_json))
+    article = article_from_dict(json.loads(episode.article_json))
     feed = settings.feed(episode.feed)
     cache = SegmentCache(settings.cache_dir)
     jobs = [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(keys, script.segments)]
@@ -183,7 +194,7 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
     stage = settings.work_dir / f"{episode_id}-{render_id}"
     stage.mkdir(parents=True, exist_ok=True)
     try:
-        staged, duration = _render_files(settings, episode, feed, script, parts, stage, store, render_id)
+        staged, duration = _render_files(settings, episode, article, feed, script, parts, stage, store, render_id)
         mp3 = staged["audio"]
         size = mp3.stat().st_size
         rev = hashlib.sha256(mp3.read_bytes()).hexdigest()[:10]
@@ -196,6 +207,7 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
     updated = store.change(
         episode_id,
         render_id,
+        **listing(article, feed),
         status=Status.PUBLISHED.value,
         reason=None,
         rev=rev,
@@ -226,6 +238,7 @@ def _cached(settings: Settings, cache: SegmentCache, job: SegmentJob) -> Path:
 def _render_files(
     settings: Settings,
     episode: Episode,
+    article: Article,
     feed: FeedSettings,
     script: Script,
     parts: list[Part],
@@ -260,12 +273,12 @@ def _render_files(
     write_tags(
         mp3,
         Tags(
-            title=episode.title,
-            artist=episode.author or feed.author,
+            title=article.title,
+            artist=article.author or feed.author,
             album=feed.title,
-            date=(episode.published or dt.date.today()).isoformat(),
-            language=episode.language,
-            comment=episode.description,
+            date=(article.published or dt.date.today()).isoformat(),
+            language=article.language or feed.language,
+            comment=show_notes(article),
             cover=cover_bytes,
             cover_mime=cover_mime,
             chapters=[Chapter(t, s, e) for (s, t), e in zip(chapter_list, ends)],

@@ -106,14 +106,18 @@ def test_render_publishes_mp3_transcript_chapters_and_a_feed_apps_accept(setting
 def test_re_adding_an_article_keeps_its_guid_and_one_episode(settings: Settings) -> None:
     first_id = render(settings, article())
     first = Store(settings.db_url).get(first_id)
-    second_id = render(settings, article(extra=" Meters arrive in 2025."))
+    edited = article(extra=" Meters arrive in 2025.")
+    edited.title = "Council passes the water bill, 7 to 2"
+    second_id = render(settings, edited)
     second = Store(settings.db_url).get(second_id)
+    assert second.title == edited.title
+    assert "Meters arrive in 2025." in (settings.public_dir / second.transcript_path).read_text()
     assert second_id == first_id and second.guid == first.guid
     assert second.status == Status.PUBLISHED.value
     assert second.audio_path != first.audio_path  # new audio under a new name
     assert not (settings.public_dir / first.audio_path).exists()  # the old file is withdrawn
     gpodder, _, _ = parse_feed(settings.public_dir / "feeds/main.xml")
-    assert [e["guid"] for e in gpodder["episodes"]] == [first.guid]
+    assert [(e["guid"], e["title"]) for e in gpodder["episodes"]] == [(first.guid, edited.title)]
     assert gpodder["episodes"][0]["enclosures"][0]["file_size"] == second.bytes
 
 
@@ -143,6 +147,7 @@ def test_failed_re_render_leaves_the_published_episode_untouched(
     assert after.status == Status.FAILED.value
     assert after.reason == "tone: the engine broke"
     assert after.audio_path == before.audio_path
+    assert after.description == before.description  # listeners still see the notes of the audio they hear
     assert (settings.public_dir / before.audio_path).stat().st_size == before.bytes
     assert (settings.public_dir / "feeds/main.xml").read_bytes() == feed_bytes
 
