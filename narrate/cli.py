@@ -146,35 +146,20 @@ def _report(episode: Episode, settings: Settings, as_json: bool) -> None:
 
 
 def episode_json(episode: Episode, settings: Settings) -> dict[str, Any]:
-    from narrate.publish import feed_path
+    """The API's episode summary plus where the files are on this machine."""
+    from narrate.publish import episode_summary, feed_path
 
     public = settings.public_dir.resolve()
 
     def local(relative: str | None) -> str | None:
         return str(public / relative) if relative else None
 
-    def url(relative: str | None) -> str | None:
-        return settings.public_url(relative) if relative else None
-
     return {
-        "id": episode.id,
-        "guid": episode.guid,
-        "feed": episode.feed,
-        "title": episode.title,
-        "author": episode.author,
-        "status": episode.status,
-        "progress": episode.progress,
-        "reason": episode.reason,
-        "engine": episode.engine,
+        **episode_summary(settings, episode),
         "audio_path": local(episode.audio_path),
-        "audio_url": url(episode.audio_path),
-        "bytes": episode.bytes,
-        "duration_seconds": episode.duration,
         "transcript_path": local(episode.transcript_path),
-        "transcript_url": url(episode.transcript_path),
         "chapters_path": local(episode.chapters_path),
         "feed_path": str(public / feed_path(episode.feed)),
-        "feed_url": settings.public_url(feed_path(episode.feed)),
     }
 
 
@@ -294,6 +279,48 @@ def _apply_feed_options(feed: FeedSettings, args: argparse.Namespace) -> FeedSet
     return feed
 
 
+# -- token and serve -------------------------------------------------------------------------------------
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.tokens import create_token
+
+    token = create_token(Store(settings.db_url), args.name)
+    print(f"token {args.name!r} created; it is shown only now, store it safely:")
+    print(token)
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.tokens import list_tokens
+
+    for token in list_tokens(Store(settings.db_url)):
+        state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+        print(f"{token.name:<24} created {token.created_at:%Y-%m-%d}  {state}")
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.tokens import revoke_token
+
+    revoke_token(Store(settings.db_url), args.name)
+    print(f"token {args.name!r} revoked")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    import web
+
+    mode = f"broker {settings.broker_url}" if settings.broker_url else "embedded renderer (no broker)"
+    print(f"narrate: serving {settings.public_dir} and the staff API on http://{args.host}:{args.port} ({mode})",
+          file=sys.stderr)
+    uvicorn.run(web.create_app(settings), host=args.host, port=args.port, log_level="warning",
+                proxy_headers=True, server_header=False)
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------------------------
 
 
@@ -335,6 +362,21 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("slug")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_feed_show)
+
+    token = commands.add_parser("token", help="create, list and revoke staff API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_commands.add_parser("create", help="create a token; it is printed alone on the last line")
+    create.add_argument("name")
+    create.set_defaults(handler=cmd_token_create)
+    token_commands.add_parser("list", help="list tokens").set_defaults(handler=cmd_token_list)
+    revoke = token_commands.add_parser("revoke", help="revoke a token")
+    revoke.add_argument("name")
+    revoke.set_defaults(handler=cmd_token_revoke)
+
+    serve = commands.add_parser("serve", help="serve feeds, audio, pages and the staff API over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 

@@ -106,6 +106,23 @@ def submit(
     return store.save(episode)
 
 
+def rerender(settings: Settings, store: Store, episode_id: str) -> Episode:
+    """Queue the episode again from its stored article (same GUID); the published audio stays until replaced."""
+    episode = store.get(episode_id)
+    article = article_from_dict(json.loads(episode.article_json))
+    return submit(
+        settings, store, article, feed=episode.feed, source=episode.source, engine=episode.engine, voice=episode.voice
+    )
+
+
+def unpublish(settings: Settings, store: Store, episode_id: str) -> None:
+    """Take the episode out of its feed and delete its public files and its row."""
+    episode = store.get(episode_id)
+    store.delete(episode_id)  # an in-flight render of it now publishes nothing
+    rebuild_feed(settings, store, episode.feed)
+    remove(settings.public_dir, [episode.audio_path, episode.transcript_path, episode.chapters_path])
+
+
 def listing(article: Article, feed: FeedSettings) -> dict[str, object]:
     """The episode's columns that listeners see in the feed, from the article."""
     return {

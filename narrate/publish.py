@@ -35,6 +35,36 @@ def episode_paths(episode: Episode, rev: str) -> dict[str, str]:
     }
 
 
+def page_path(episode_id: str) -> str:
+    return f"episodes/{episode_id}/"
+
+
+def episode_summary(settings: Settings, episode: Episode) -> dict[str, object]:
+    """What the API and the CLI say about an episode: state, progress and public URLs (no local paths)."""
+
+    def url(relative: str | None) -> str | None:
+        return settings.public_url(relative) if relative else None
+
+    return {
+        "id": episode.id,
+        "guid": episode.guid,
+        "feed": episode.feed,
+        "title": episode.title,
+        "author": episode.author,
+        "status": episode.status,
+        "progress": episode.progress,
+        "reason": episode.reason,
+        "engine": episode.engine,
+        "audio_url": url(episode.audio_path),
+        "bytes": episode.bytes,
+        "duration_seconds": episode.duration,
+        "transcript_url": url(episode.transcript_path),
+        "chapters_url": url(episode.chapters_path),
+        "page_url": url(page_path(episode.id)) if episode.audio_path else None,
+        "feed_url": settings.public_url(feed_path(episode.feed)),
+    }
+
+
 def check_feed(feed: FeedSettings) -> None:
     """Refuse a feed that lacks what Apple Podcasts requires, naming the field."""
     for name in ("title", "description", "language", "category"):

@@ -87,6 +87,12 @@ class Settings:
     fetch_timeout: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_max_redirects: int = 5
+    fetch_allow: str = ""
+    """NARRATE_FETCH_ALLOW: hosts or networks (comma-separated) the service may fetch although they are private."""
+    max_body_bytes: int = 5 * 1024 * 1024
+    """Largest HTTP request body the service accepts."""
+    rate_limit_per_minute: int = 60
+    """Staff API requests per token per minute."""
     gtts_url: str = ""
     """NARRATE_GTTS_URL: base URL of the Google Translate TTS host; empty: Google's own."""
     gtts_lang: str = "en"

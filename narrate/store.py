@@ -102,6 +102,17 @@ class Episode(Base):
         return min(99, 5 + synthesis + self.phase_progress)
 
 
+class ApiToken(Base):
+    """A staff API token, stored only as its SHA-256 hash."""
+
+    __tablename__ = "api_tokens"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 @lru_cache(maxsize=8)
 def _engine(url: str) -> SQLEngine:
     try:

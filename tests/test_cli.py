@@ -129,7 +129,8 @@ def test_feed_create_edit_list_and_refusal(env: dict[str, str]) -> None:
 
 def test_every_command_has_help(env: dict[str, str]) -> None:
     for command in (["add"], ["script"], ["episodes"], ["feed"], ["feed", "create"], ["feed", "edit"],
-                    ["feed", "list"], ["feed", "show"]):
+                    ["feed", "list"], ["feed", "show"], ["token", "create"], ["token", "list"],
+                    ["token", "revoke"], ["serve"]):
         result = narrate(env, *command, "--help")
         assert result.returncode == 0 and "usage: narrate" in result.stdout
 
@@ -174,3 +175,18 @@ def test_a_terminal_sees_a_progress_bar(env: dict[str, str]) -> None:
     assert "rendering" in shown and "%" in shown
     percents = [int(p) for p in __import__("re").findall(r"(\d+)%", shown)]
     assert percents and max(percents) >= 90 and percents == sorted(percents)
+
+
+def test_token_create_prints_the_token_alone_on_its_last_line(env: dict[str, str]) -> None:
+    from narrate.store import Store
+    from narrate.tokens import verify_token
+
+    created = narrate(env, "token", "create", "web-team")
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip().splitlines()[-1]
+    store = Store(f"sqlite:///{Path(env['NARRATE_HOME']).resolve() / 'narrate.db'}")
+    assert verify_token(store, token) == "web-team"
+    assert "web-team" in narrate(env, "token", "list").stdout
+    assert narrate(env, "token", "revoke", "web-team").returncode == 0
+    assert verify_token(store, token) is None
+    assert_one_line_error(narrate(env, "token", "revoke", "web-team"), "web-team")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from importlib import metadata
@@ -53,12 +54,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch(url: str, *, timeout: float, max_bytes: int, max_redirects: int) -> Response:
-    """GET ``url``; raise SourceError for bad schemes, HTTP errors, redirect loops and oversize bodies."""
+def fetch(
+    url: str, *, timeout: float, max_bytes: int, max_redirects: int, check: Callable[[str], None] | None = None
+) -> Response:
+    """GET ``url``; raise SourceError for bad schemes, HTTP errors, redirect loops and oversize bodies.
+
+    ``check`` sees every URL before it is requested, redirects included, and raises to refuse one.
+    """
     seen: set[str] = set()
     current = url
     while True:
         _check_scheme(current, url)
+        if check is not None:
+            check(current)
         seen.add(current)
         request = urllib.request.Request(current, headers={"User-Agent": USER_AGENT, "Accept": ACCEPT})
         try:

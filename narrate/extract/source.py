@@ -10,6 +10,7 @@ from typing import BinaryIO, Literal
 from urllib.parse import urlsplit
 
 from narrate.errors import SourceError
+from narrate.extract.address import check_public
 from narrate.extract.fetch import fetch
 from narrate.settings import Settings
 
@@ -57,10 +58,13 @@ class Document:
     """The source as the user named it, for messages."""
 
 
-def read_source(source: str, settings: Settings, stdin: BinaryIO | None = None) -> Document:
+def read_source(
+    source: str, settings: Settings, stdin: BinaryIO | None = None, *, public_only: bool = False
+) -> Document:
     """Read a file path, an http(s) URL, or "-" (standard input) into a Document.
 
-    Raises SourceError, naming the source, when it cannot be read.
+    Raises SourceError, naming the source, when it cannot be read. With ``public_only`` (the HTTP
+    service) a URL may only lead to public addresses, or to hosts in settings.fetch_allow.
     """
     limit = settings.fetch_max_bytes
     if source == "-":
@@ -73,7 +77,7 @@ def read_source(source: str, settings: Settings, stdin: BinaryIO | None = None) 
     if url_match:
         if url_match.group(1).lower() not in ("http", "https"):
             raise SourceError(f"cannot read {source}: only http and https URLs are supported")
-        return _read_url(source, settings)
+        return read_url(source, settings, public_only=public_only)
     return _read_file(source, limit)
 
 
@@ -87,12 +91,14 @@ def sniff_kind(data: bytes) -> SourceKind:
     return "text"
 
 
-def _read_url(url: str, settings: Settings) -> Document:
+def read_url(url: str, settings: Settings, *, public_only: bool = False) -> Document:
+    """Fetch an http(s) URL into a Document (see read_source)."""
     response = fetch(
         url,
         timeout=settings.fetch_timeout,
         max_bytes=settings.fetch_max_bytes,
         max_redirects=settings.fetch_max_redirects,
+        check=(lambda hop: check_public(hop, settings.fetch_allow)) if public_only else None,
     )
     media = response.content_type
     suffix_kind = _SUFFIX_KINDS.get(PurePosixPath(urlsplit(response.url).path).suffix.lower())
