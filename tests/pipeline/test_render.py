@@ -188,3 +188,22 @@ def test_feed_intro_and_outro_music_play_around_the_speech(settings: Settings, t
     assert with_music.duration - plain.duration == pytest.approx(6.0, abs=1.5)  # two 3 s jingles plus short gaps
     first_cue = (settings.public_dir / with_music.transcript_path).read_text().split("\n\n")[1]
     assert first_cue.startswith("00:00:03.")  # speech starts after the jingle
+
+
+def test_rerender_keeps_the_guid_and_unpublish_removes_everything(settings: Settings) -> None:
+    store = Store(settings.db_url)
+    episode = store.get(render(settings, article()))
+    again = pipeline.rerender(settings, store, episode.id)
+    assert (again.id, again.guid, again.status) == (episode.id, episode.guid, Status.QUEUED.value)
+    assert again.render_id != episode.render_id
+    worker.render.delay(again.id, again.render_id)
+    assert store.get(episode.id).status == Status.PUBLISHED.value
+
+    published = store.get(episode.id)
+    files = [settings.public_dir / p for p in (published.audio_path, published.transcript_path, published.chapters_path)]
+    assert all(f.exists() for f in files)
+    pipeline.unpublish(settings, store, episode.id)
+    assert not any(f.exists() for f in files)
+    assert store.episodes(feed="main") == []
+    gpodder, _, _ = parse_feed(settings.public_dir / "feeds/main.xml")
+    assert gpodder["episodes"] == []
