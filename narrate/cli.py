@@ -233,12 +233,13 @@ def cmd_feed_edit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _save_feed(settings: Settings, feed: FeedSettings) -> int:
-    from narrate.publish import check_feed, rebuild_feed
+    from narrate.pipeline import publish_feed
+    from narrate.publish import check_feed
 
     check_feed(feed)
     settings.feeds[feed.slug] = feed
     settings.save_feeds()
-    path = rebuild_feed(settings, Store(settings.db_url), feed.slug)
+    path = publish_feed(settings, Store(settings.db_url), feed.slug)
     print(f"feed {feed.slug}: {path}")
     return 0
 

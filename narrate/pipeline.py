@@ -23,6 +23,7 @@ from narrate.cache import SegmentCache, segment_key
 from narrate.engines import get_engine
 from narrate.errors import NarrateError
 from narrate.lexicon import DEFAULT_LEXICON
+from narrate import pages
 from narrate.publish import check_feed, cover, episode_paths, install, rebuild_feed, remove, write_chapters_file
 from narrate.script import Script, ScriptOptions, Segment, build_script
 from narrate.settings import FeedSettings, Settings
@@ -119,8 +120,19 @@ def unpublish(settings: Settings, store: Store, episode_id: str) -> None:
     """Take the episode out of its feed and delete its public files and its row."""
     episode = store.get(episode_id)
     store.delete(episode_id)  # an in-flight render of it now publishes nothing
-    rebuild_feed(settings, store, episode.feed)
+    publish_feed(settings, store, episode.feed)
+    pages.remove_episode_page(settings, episode_id)
     remove(settings.public_dir, [episode.audio_path, episode.transcript_path, episode.chapters_path])
+
+
+def publish_feed(settings: Settings, store: Store, slug: str) -> Path:
+    """Rebuild the feed's RSS file and its page from the database; returns the RSS file's path."""
+    feed = settings.feed(slug)
+    episodes = store.episodes(feed=slug)
+    path = rebuild_feed(settings, feed, episodes)
+    pages.write_assets(settings)
+    pages.write_feed_page(settings, feed, episodes)
+    return path
 
 
 def listing(article: Article, feed: FeedSettings) -> dict[str, object]:
@@ -211,7 +223,8 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
     stage = settings.work_dir / f"{episode_id}-{render_id}"
     stage.mkdir(parents=True, exist_ok=True)
     try:
-        staged, duration = _render_files(settings, episode, article, feed, script, parts, stage, store, render_id)
+        rendered = _render_files(settings, episode, article, feed, script, parts, stage, store, render_id)
+        staged = rendered.files
         mp3 = staged["audio"]
         size = mp3.stat().st_size
         rev = hashlib.sha256(mp3.read_bytes()).hexdigest()[:10]
@@ -232,15 +245,27 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
         transcript_path=public["transcript"],
         chapters_path=public["chapters"],
         bytes=size,
-        duration=duration,
+        duration=rendered.duration,
         published_at=episode.published_at or utcnow(),
     )
     if not updated:  # superseded while assembling: withdraw our files, keep the newer render's
         remove(settings.public_dir, list(public.values()))
         return store.get(episode_id)
-    rebuild_feed(settings, store, episode.feed)
+    published = store.get(episode_id)
+    pages.write_episode_page(settings, published, script, rendered.cues, rendered.chapters, feed)
+    publish_feed(settings, store, episode.feed)
     remove(settings.public_dir, [p for p in old if p and p not in public.values()])
-    return store.get(episode_id)
+    return published
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An episode's files in the stage, and the timings the pages need."""
+
+    files: dict[str, Path]
+    duration: float
+    cues: list[tuple[float, float]]
+    chapters: list[tuple[float, str]]
 
 
 def _cached(settings: Settings, cache: SegmentCache, job: SegmentJob) -> Path:
@@ -262,8 +287,8 @@ def _render_files(
     stage: Path,
     store: Store,
     render_id: str,
-) -> tuple[dict[str, Path], float]:
-    """Write the MP3 (tagged), transcript and chapters into the stage; returns them and the duration."""
+) -> Rendered:
+    """Write the MP3 (tagged), transcript and chapters into the stage."""
     options = AudioOptions(
         bitrate_kbps=settings.bitrate_kbps,
         loudness_lufs=settings.loudness_lufs,
@@ -306,7 +331,12 @@ def _render_files(
     transcript.write_text(webvtt(cues), encoding="utf-8")
     chapters = stage / "chapters.json"
     write_chapters_file(chapters, chapter_list)
-    return {"audio": mp3, "transcript": transcript, "chapters": chapters}, assembly.duration
+    return Rendered(
+        files={"audio": mp3, "transcript": transcript, "chapters": chapters},
+        duration=assembly.duration,
+        cues=assembly.cues,
+        chapters=chapter_list,
+    )
 
 
 def script_to_dict(script: Script) -> dict[str, object]:

@@ -15,7 +15,7 @@ from feeds.podcast import APPLE_CATEGORIES
 from feeds.rss import build_rss
 from narrate.errors import ConfigError, PublishError
 from narrate.settings import FeedSettings, Settings
-from narrate.store import Episode, Store
+from narrate.store import Episode
 
 # Public layout (public/X is served at BASE_URL/X):
 #   feeds/{slug}.xml, feeds/{slug}-cover-{hash}.png
@@ -156,12 +156,12 @@ def item(settings: Settings, episode: Episode) -> Item:
     )
 
 
-def rebuild_feed(settings: Settings, store: Store, slug: str) -> Path:
-    """Write public/feeds/{slug}.xml from the database, replacing the old file atomically."""
-    feed = settings.feed(slug)
+def rebuild_feed(settings: Settings, feed: FeedSettings, episodes: list[Episode]) -> Path:
+    """Write public/feeds/{slug}.xml from the feed's episodes (newest first), replacing the old file atomically."""
     check_feed(feed)
+    slug = feed.slug
     cover_path, _, _ = cover(settings, feed)
-    episodes = [e for e in store.episodes(feed=slug) if e.audio_path]
+    episodes = [e for e in episodes if e.audio_path]
     if feed.max_episodes > 0:
         episodes = episodes[: feed.max_episodes]
     xml = build_rss(channel(settings, feed, cover_path), [item(settings, e) for e in episodes])

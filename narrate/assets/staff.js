@@ -1,0 +1,147 @@
+// Keeps the staff page's episode table current. Cells are updated in place, so focus and the
+// reading position stay put; the table is not a live region, so refreshes are not announced.
+(function () {
+  "use strict";
+
+  const table = document.querySelector("table[data-episodes]");
+  if (!table) {
+    return;
+  }
+  const body = table.tBodies[0];
+  const source = table.dataset.episodes;
+  const INTERVAL_MS = 4000;
+  const feedTitles = new Map(
+    Array.from(document.querySelectorAll("select#feed option")).map((option) => [option.value, option.textContent])
+  );
+
+  function safeUrl(url) {
+    return typeof url === "string" && /^(https?:\/\/|\/)/i.test(url) ? url : "";
+  }
+
+  function capitalise(text) {
+    return text ? text.charAt(0).toUpperCase() + text.slice(1) : "";
+  }
+
+  function setText(cell, text) {
+    if (cell.textContent !== text) {
+      cell.textContent = text;
+    }
+  }
+
+  function titleCell(cell, episode) {
+    const title = episode.title || "Untitled";
+    const href = episode.status === "published" ? safeUrl(episode.page_url) : "";
+    const link = cell.querySelector("a");
+    if (href && link && link.getAttribute("href") === href) {
+      setText(link, title);
+      return;
+    }
+    if (!href && !link) {
+      setText(cell, title);
+      return;
+    }
+    cell.textContent = "";
+    if (href) {
+      const anchor = document.createElement("a");
+      anchor.href = href;
+      anchor.textContent = title;
+      cell.appendChild(anchor);
+    } else {
+      cell.textContent = title;
+    }
+  }
+
+  function progressCell(cell, percent) {
+    let bar = cell.querySelector("progress");
+    let label = cell.querySelector("span");
+    if (!bar || !label) {
+      cell.textContent = "";
+      bar = document.createElement("progress");
+      bar.max = 100;
+      bar.setAttribute("aria-hidden", "true");
+      label = document.createElement("span");
+      cell.append(bar, " ", label);
+    }
+    bar.value = percent;
+    setText(label, percent + "%");
+  }
+
+  function newRow(id) {
+    const row = document.createElement("tr");
+    row.dataset.id = id;
+    const header = document.createElement("th");
+    header.scope = "row";
+    row.appendChild(header);
+    for (let i = 0; i < 4; i += 1) {
+      row.appendChild(document.createElement("td"));
+    }
+    return row;
+  }
+
+  function update(episodes) {
+    const existing = new Map(Array.from(body.rows).map((row) => [row.dataset.id, row]));
+    let previous = null;
+    for (const episode of episodes) {
+      const id = String(episode.id);
+      let row = existing.get(id);
+      existing.delete(id);
+      if (!row) {
+        row = newRow(id);
+      }
+      const expectedPlace = previous ? previous.nextElementSibling : body.firstElementChild;
+      if (row !== expectedPlace) {
+        body.insertBefore(row, expectedPlace);
+      }
+      const cells = row.cells;
+      titleCell(cells[0], episode);
+      setText(cells[1], feedTitles.get(episode.feed) || String(episode.feed || ""));
+      setText(cells[2], capitalise(String(episode.status || "")));
+      progressCell(cells[3], Math.max(0, Math.min(100, Number(episode.progress) || 0)));
+      setText(cells[4], episode.reason ? String(episode.reason) : "");
+      previous = row;
+    }
+    for (const row of existing.values()) {
+      const placeholder = row.dataset.id === undefined;
+      if ((placeholder && episodes.length === 0) || row.contains(document.activeElement)) {
+        continue;
+      }
+      row.remove();
+    }
+    if (!body.rows.length) {
+      const row = document.createElement("tr");
+      const cell = document.createElement("td");
+      cell.colSpan = 5;
+      cell.textContent = "No episodes yet.";
+      row.appendChild(cell);
+      body.appendChild(row);
+    }
+  }
+
+  async function refresh() {
+    if (document.hidden) {
+      return true;
+    }
+    try {
+      const response = await fetch(source, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.status === 401 || response.status === 403) {
+        return false; // logged out: stop polling; the next action shows the login page
+      }
+      if (response.ok) {
+        const data = await response.json();
+        if (Array.isArray(data.episodes)) {
+          update(data.episodes);
+        }
+      }
+    } catch (error) {
+      // A dropped connection is retried at the next tick.
+    }
+    return true;
+  }
+
+  async function loop() {
+    if (await refresh()) {
+      window.setTimeout(loop, INTERVAL_MS);
+    }
+  }
+  window.setTimeout(loop, INTERVAL_MS);
+})();
