@@ -21,7 +21,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from feeds.files import write_atomic
-from narrate.article import Article, article_from_dict
+from feeds.text import one_line
+from narrate.article import Article, Block, article_from_dict
 from narrate.errors import NotFoundError, PublishError
 from narrate.normalize import MONTH_NAMES
 from narrate.publish import cover, feed_path
@@ -37,6 +38,8 @@ UI_LANGUAGE = "en"
 
 _EPISODE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_UP = "../../"
+"""public/ as seen from the pages in episodes/{id}/ and feeds/{slug}/."""
 _FIRST_HEADING = 3
 """Article headings sit below the page's h1 and the "Transcript" h2."""
 
@@ -129,7 +132,7 @@ def write_episode_page(
         raise PublishError(f"episode {episode.id}: {len(cues)} cue times for {len(script.segments)} segments")
     page, embed = episode_page_path(episode.id), episode_embed_path(episode.id)
     cover_path, _, _ = cover(settings, feed)
-    context = _episode_context(settings, episode, feed, up="../../")
+    context = _episode_context(settings, episode, feed)
     context.update(
         passages=transcript_passages(script, cues, _article_of(episode)),
         chapters=[ChapterLink(" ".join(title.split()), start, clock(start)) for start, title in chapters],
@@ -151,15 +154,14 @@ def write_feed_page(settings: Settings, feed: FeedSettings, episodes: list[Episo
     context = dict(
         lang=language,
         ui_attr=_ui_attr(language),
-        assets=_assets("../../assets/"),
-        feed=feed,
+        assets=_assets(_UP + "assets/"),
         feed_title=one_line(feed.title),
-        publisher=one_line(feed.author) or one_line(feed.title),
+        publisher=one_line(feed.author or feed.title),
         publisher_href=web_link(feed.link),
         description_paragraphs=paragraphs(feed.description),
-        cover_src=f"../../{cover_path}",
+        cover_src=_UP + cover_path,
         cover_url=settings.public_url(cover_path),
-        rss_href=f"../../{feed_path(feed.slug)}",
+        rss_href=_UP + feed_path(feed.slug),
         rss_url=settings.public_url(feed_path(feed.slug)),
         canonical=feed_page_url(settings, feed.slug),
         episodes=[_listing(e) for e in listed],
@@ -266,44 +268,58 @@ def transcript_passages(script: Script, cues: list[tuple[float, float]], article
     """The script's captions grouped as the article shows them: headings, paragraphs, quotes and lists.
 
     The intro and outro are paragraphs of their own. Sentences are matched to the article's blocks by their
-    text; a sentence that matches no block stays in the passage before it, so nothing is ever dropped.
+    text; a sentence that matches no block stays with the one before it, so nothing is ever dropped.
     """
-    blocks = [b for b in (article.blocks if article else []) if b.kind != "heading"]
-    levels = _heading_levels([b.level for b in (article.blocks if article else []) if b.kind == "heading"])
-    passages: list[tuple[str, Passage]] = []  # (article block kind, passage)
-    current: Passage | None = None
-    block_index, rest = -1, ""
-    headings_seen = 0
+    blocks = article.blocks if article else []
+    body = [block for block in blocks if block.kind != "heading"]
+    levels = _heading_levels([block.level for block in blocks if block.kind == "heading"])
+    matcher = _BlockMatcher(body)
+    passages: list[tuple[str, Passage]] = []  # with the kind of article block each came from
+    previous_key: tuple[str, int] | None = None
+    headings = 0
     for segment, (start, end) in zip(script.segments, cues):
-        sentence = Sentence(" ".join(segment.caption.split()), start, end)
         if segment.kind == "heading":
-            if segment.chapter is not None or current is None or current.kind != "heading":
-                level = levels[headings_seen] if headings_seen < len(levels) else _FIRST_HEADING
-                headings_seen += 1
-                current = Passage("heading", [[]], level)
-                passages.append(("heading", current))
-            current.items[0].append(sentence)
-            continue
-        if segment.kind in ("intro", "outro"):
-            if current is None or passages[-1][0] != segment.kind:
-                current = Passage("paragraph", [[]])
-                passages.append((segment.kind, current))
-            current.items[0].append(sentence)
-            continue
-        compact = "".join(sentence.text.split())
-        if current is not None and passages[-1][0] not in ("intro", "heading") and rest.startswith(compact):
-            rest = rest[len(compact):]
-        elif block_index + 1 < len(blocks) and _compact(blocks[block_index + 1].text).startswith(compact):
-            block_index += 1
-            rest = _compact(blocks[block_index].text)[len(compact):]
-            kind = blocks[block_index].kind
-            current = Passage("quote" if kind == "quote" else "paragraph", [[]])
-            passages.append((kind, current))
-        elif current is None or passages[-1][0] in ("intro", "heading"):
-            current = Passage("paragraph", [[]])
-            passages.append(("paragraph", current))
-        current.items[0].append(sentence)
+            # A heading too long for one engine call spans several segments; only the first starts a chapter.
+            if segment.chapter is not None or previous_key is None or previous_key[0] != "heading":
+                headings += 1
+            key = ("heading", headings)
+        elif segment.kind == "body":
+            key = ("body", matcher.block_of(segment.caption))
+        else:
+            key = (segment.kind, 0)
+        if key != previous_key:
+            passages.append(_passage(key, body, levels))
+            previous_key = key
+        passages[-1][1].items[0].append(Sentence(one_line(segment.caption), start, end))
     return _group_lists(passages)
+
+
+def _passage(key: tuple[str, int], body: list[Block], levels: list[int]) -> tuple[str, Passage]:
+    kind, number = key
+    if kind == "heading":
+        level = levels[number - 1] if number <= len(levels) else _FIRST_HEADING
+        return "heading", Passage("heading", [[]], level)
+    block_kind = body[number].kind if kind == "body" and 0 <= number < len(body) else "paragraph"
+    return block_kind, Passage("quote" if block_kind == "quote" else "paragraph", [[]])
+
+
+class _BlockMatcher:
+    """Finds the article block each body sentence comes from, reading both in order."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.texts = [_compact(block.text) for block in blocks]
+        self.index = -1
+        self.rest = ""
+
+    def block_of(self, caption: str) -> int:
+        """The index of the block ``caption`` continues or starts; the current one when it matches neither."""
+        words = _compact(caption)
+        if self.index >= 0 and self.rest.startswith(words):
+            self.rest = self.rest[len(words) :]
+        elif self.index + 1 < len(self.texts) and self.texts[self.index + 1].startswith(words):
+            self.index += 1
+            self.rest = self.texts[self.index][len(words) :]
+        return self.index
 
 
 def _group_lists(passages: list[tuple[str, Passage]]) -> list[Passage]:
@@ -373,10 +389,6 @@ def minutes_short(duration: float | None) -> str:
     return f"{minute_count(duration)} min"
 
 
-def one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def paragraphs(text: str | None) -> list[str]:
     return [one_line(part) for part in re.split(r"\n\s*\n", text or "") if part.strip()]
 
@@ -418,22 +430,21 @@ def _published(episode: Episode) -> dt.date | None:
     return when.date() if when else None
 
 
-def _episode_context(settings: Settings, episode: Episode, feed: FeedSettings, up: str) -> dict[str, object]:
+def _episode_context(settings: Settings, episode: Episode, feed: FeedSettings) -> dict[str, object]:
     language = language_tag(episode.language)
     return dict(
         lang=language,
         ui_attr=_ui_attr(language),
-        assets=_assets(up + "assets/"),
-        episode=episode,
+        assets=_assets(_UP + "assets/"),
         title=one_line(episode.title),
         feed_title=one_line(feed.title),
-        feed_href=f"{up}feeds/{feed.slug}/",
-        rss_href=up + feed_path(feed.slug),
+        feed_href=f"{_UP}feeds/{feed.slug}/",
+        rss_href=_UP + feed_path(feed.slug),
         rss_url=settings.public_url(feed_path(feed.slug)),
-        audio_src=up + str(episode.audio_path),
+        audio_src=_UP + str(episode.audio_path),
         audio_url=settings.public_url(str(episode.audio_path)),
         audio_size=_size(episode.bytes),
-        transcript_href=up + episode.transcript_path if episode.transcript_path else "",
+        transcript_href=_UP + episode.transcript_path if episode.transcript_path else "",
         page_href="./",
         canonical=episode_page_url(settings, episode.id),
         minutes=minutes_long(episode.duration),
@@ -442,12 +453,11 @@ def _episode_context(settings: Settings, episode: Episode, feed: FeedSettings, u
         published_text=long_date(_published(episode)),
         article_href=web_link(episode.link),
         byline=_byline(episode),
-        summary=(paragraphs(episode.description) or [""])[0],
     )
 
 
 def _byline(episode: Episode) -> str:
-    author, site = one_line(episode.author), one_line(episode.site)
+    author, site = one_line(episode.author or ""), one_line(episode.site or "")
     if author and site:
         return f"By {author}, {site}"
     if author:
@@ -461,7 +471,7 @@ def _listing(episode: Episode) -> dict[str, object]:
         summary = summary[:280].rsplit(" ", 1)[0] + "\u2026"
     return dict(
         title=one_line(episode.title),
-        href=f"../../{_episode_dir(episode.id)}/",
+        href=f"{_UP}{_episode_dir(episode.id)}/",
         published=_published(episode),
         published_text=long_date(_published(episode)),
         minutes=minutes_long(episode.duration),
@@ -482,7 +492,6 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters["clock"] = clock
     return environment
 
 

@@ -1,0 +1,371 @@
+"""The listeners' and staff pages in headless Chromium: axe-core, the keyboard, the player, and JavaScript off.
+
+One episode is rendered with the tone engine and served by the real service; one browser serves the module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import uvicorn
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
+
+import web
+import worker
+from narrate import pages, pipeline
+from narrate.article import Article, Block
+from narrate.script import Script
+from narrate.settings import Settings
+from narrate.store import Episode, Status, Store
+from narrate.tokens import create_token
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+    # Chromium's default policy would block autoplay by itself; allowing it makes "still paused" mean something.
+    "--autoplay-policy=no-user-gesture-required",
+]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+ARTICLE = Article(
+    title="Library hours grow",
+    author="Dana Kim",
+    published=dt.date(2024, 4, 2),
+    site="City Post",
+    language="en",
+    canonical_url="https://news.example.org/library-hours",
+    blocks=[
+        Block("paragraph", "The central library will open on Sundays from May. The city hired four new librarians."),
+        Block("heading", "What readers asked for", 2),
+        Block("paragraph", "Readers asked for longer hours in a survey last year."),
+        Block("list_item", "Evenings until nine."),
+        Block("list_item", "Weekend mornings."),
+        Block("heading", "What it costs", 2),
+        Block("paragraph", "The change costs the city about two hundred thousand a year."),
+    ],
+)
+
+
+@dataclass
+class Site:
+    url: str
+    settings: Settings
+    store: Store
+    episode: Episode
+    script: Script
+    cues: list[tuple[float, float]]
+    chapters: list[tuple[float, str]]
+    browser: Browser
+    token: str
+
+    @property
+    def episode_url(self) -> str:
+        return f"{self.url}/episodes/{self.episode.id}/"
+
+
+@dataclass
+class Visit:
+    """An open page and the errors it logged."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+
+def cue_times(vtt: str) -> list[tuple[float, float]]:
+    def seconds(stamp: str) -> float:
+        hours, minutes, rest = stamp.split(":")
+        return int(hours) * 3600 + int(minutes) * 60 + float(rest)
+
+    return [(seconds(a), seconds(b)) for a, b in re.findall(r"^(\S+) --> (\S+)$", vtt, re.MULTILINE)]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    with pytest.MonkeyPatch.context() as env:
+        # The embedded render tasks read their settings from the environment.
+        env.setenv("NARRATE_HOME", str(tmp_path_factory.mktemp("browser") / "home"))
+        env.setenv("NARRATE_BASE_URL", url)
+        env.setenv("NARRATE_ENGINE", "tone")
+        settings = Settings.load()
+        store = Store(settings.db_url)
+        queued = pipeline.submit(settings, store, ARTICLE, feed="main", source="test")
+        worker.render.delay(queued.id, queued.render_id)
+        episode = store.get(queued.id)
+        assert episode.status == Status.PUBLISHED.value, episode.reason
+        script = pipeline.script_from_dict(json.loads(episode.script_json))
+        cues = cue_times((settings.public_dir / str(episode.transcript_path)).read_text())
+        chapters_file = json.loads((settings.public_dir / str(episode.chapters_path)).read_text())
+        chapters = [(float(c["startTime"]), c["title"]) for c in chapters_file["chapters"]]
+        # Publishing wrote the pages.
+        assert (settings.public_dir / pages.episode_page_path(episode.id)).is_file()
+        assert (settings.public_dir / pages.feed_page_path("main")).is_file()
+        token = create_token(store, "tester")
+
+        server = uvicorn.Server(uvicorn.Config(web.create_app(settings), log_level="warning", lifespan="on"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.02)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                yield Site(url, settings, store, episode, script, cues, chapters, browser, token)
+                browser.close()
+        finally:
+            server.should_exit = True
+            thread.join(30)
+            listener.close()
+
+
+@pytest.fixture
+def context(site: Site) -> Iterator[BrowserContext]:
+    context = site.browser.new_context()
+    context.set_default_timeout(10_000)  # a failure shows in seconds, not Playwright's default 30
+    yield context
+    context.close()
+
+
+def visit(context: BrowserContext, url: str) -> Visit:
+    page = context.new_page()
+    found = Visit(page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            found.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: found.errors.append(f"page error: {error}"))
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url}: {response and response.status}"
+    page.wait_for_load_state("load")
+    return found
+
+
+def assert_no_axe_violations(page: Page, what: str) -> None:
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
+
+
+def wait_for_metadata(page: Page) -> None:
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+
+
+def wait_until_at(page: Page, seconds: float) -> None:
+    """Wait until the player's position is within 0.3 s of ``seconds``."""
+    page.wait_for_function("at => Math.abs(document.getElementById('player').currentTime - at) < 0.3", arg=seconds)
+
+
+def player_state(page: Page) -> dict[str, float | bool]:
+    return page.evaluate(
+        "() => { const a = document.getElementById('player');"
+        " return {paused: a.paused, time: a.currentTime, rate: a.playbackRate}; }"
+    )
+
+
+def transcript_link(page: Page, text: str):  # type: ignore[no-untyped-def]
+    return page.locator("section.transcript").get_by_role("link", name=text, exact=True)
+
+
+def test_episode_page_has_no_axe_violations_before_and_while_a_sentence_is_current(
+    site: Site, context: BrowserContext
+) -> None:
+    visit_ = visit(context, site.episode_url)
+    page = visit_.page
+    wait_for_metadata(page)
+    assert_no_axe_violations(page, "episode page")
+    sentence = transcript_link(page, site.script.segments[4].caption)
+    sentence.focus()
+    page.keyboard.press("Enter")
+    expect(sentence).to_have_attribute("aria-current", "true")
+    assert_no_axe_violations(page, "episode page with a current sentence")
+    assert visit_.errors == []
+
+
+def test_embed_and_feed_pages_have_no_axe_violations(site: Site, context: BrowserContext) -> None:
+    embed = visit(context, site.episode_url + "embed.html")
+    assert_no_axe_violations(embed.page, "embed page")
+    link = embed.page.get_by_role("link", name=re.compile(r"opens in new tab"))
+    assert link.get_attribute("target") == "_blank"
+    feed = visit(context, f"{site.url}/feeds/main/")
+    assert_no_axe_violations(feed.page, "feed page")
+    assert feed.page.get_by_role("link", name=site.episode.title).get_attribute("href") == (
+        f"../../episodes/{site.episode.id}/"
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url)
+    feed.page.get_by_role("button", name="Copy feed address").press("Enter")
+    expect(feed.page.get_by_role("status")).to_have_text("Copied.")
+    assert feed.page.evaluate("() => navigator.clipboard.readText()") == f"{site.url}/feeds/main.xml"
+    assert embed.errors == [] and feed.errors == []
+
+
+def test_staff_pages_have_no_axe_violations(site: Site, context: BrowserContext) -> None:
+    login = visit(context, f"{site.url}/staff")
+    page = login.page
+    assert_no_axe_violations(page, "login page")
+    page.get_by_label("API token").fill("nrt_wrong")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("alert").wait_for()
+    assert_no_axe_violations(page, "login page with an error")
+    page.get_by_label("API token").fill(site.token)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Articles and episodes", level=1).wait_for()
+    assert_no_axe_violations(page, "staff page")
+    row = page.get_by_role("row", name=re.compile(site.episode.title))
+    assert row.get_by_role("cell").nth(1).inner_text() == "Published"  # after the title (a row header) and feed
+
+    # The table refreshes itself without moving focus.
+    link = row.get_by_role("link", name=site.episode.title)
+    link.focus()
+    with page.expect_response(re.compile(r"/staff/episodes\.json$"), timeout=10_000) as refresh:
+        pass
+    assert refresh.value.ok
+    page.wait_for_timeout(100)
+    assert page.evaluate("() => document.activeElement.textContent") == site.episode.title
+    assert page.get_by_role("row").count() == 2  # the header row and the episode
+
+    page.get_by_label("Article URL or pasted text").fill("   ")
+    page.get_by_role("button", name="Queue article").click()
+    page.get_by_role("alert").wait_for()
+    assert_no_axe_violations(page, "staff page with an error")
+    # Chromium logs the refused login (401) and the refused form (422) it was answered with; nothing else.
+    statuses = [status for error in login.errors for status in re.findall(r"status of (\d+)", error)]
+    assert statuses == ["401", "422"] and len(login.errors) == 2, login.errors
+
+
+def test_tab_reaches_player_speeds_chapters_and_every_sentence(site: Site, context: BrowserContext) -> None:
+    visit_ = visit(context, site.episode_url)
+    page = visit_.page
+    targets = {"player": page.get_by_label(f"Audio version: {site.episode.title}", exact=True)}
+    for speed in ("0.75", "1", "1.25", "1.5", "2"):
+        targets[f"speed {speed}"] = page.get_by_role("button", name=f"Speed {speed} times", exact=True)
+    chapters = page.get_by_role("navigation", name="Chapters")
+    for _, title in site.chapters:
+        targets[f"chapter {title}"] = chapters.get_by_role("link", name=title, exact=True)
+    for segment in site.script.segments:
+        targets[f"sentence {segment.index}"] = transcript_link(page, segment.caption)
+    for name, locator in targets.items():
+        assert locator.count() == 1, name
+        locator.evaluate("(element, name) => { element.dataset.tabTarget = name; }", name)
+
+    reached: list[str] = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        name = page.evaluate("() => document.activeElement && document.activeElement.dataset.tabTarget")
+        if name and name not in reached:
+            reached.append(name)
+        if len(reached) == len(targets):
+            break
+    assert sorted(reached) == sorted(targets), f"never reached: {sorted(set(targets) - set(reached))}"
+    # In reading order: the player, then the speeds, the chapters, and the transcript.
+    assert reached == list(targets)
+    assert player_state(page)["paused"] is True
+    assert visit_.errors == []
+
+
+def test_audio_stays_paused_after_load(site: Site, context: BrowserContext) -> None:
+    page = visit(context, site.episode_url).page
+    wait_for_metadata(page)
+    page.wait_for_timeout(500)
+    assert player_state(page) == {"paused": True, "time": 0, "rate": 1}
+    assert page.evaluate("() => document.getElementById('player').autoplay") is False
+
+
+def test_enter_on_a_sentence_or_chapter_seeks_without_playing_or_moving_focus(
+    site: Site, context: BrowserContext
+) -> None:
+    visit_ = visit(context, site.episode_url)
+    page = visit_.page
+    wait_for_metadata(page)
+    for index in (len(site.script.segments) - 2, 3):
+        segment = site.script.segments[index]
+        link = transcript_link(page, segment.caption)
+        link.focus()
+        page.keyboard.press("Enter")
+        start = site.cues[index][0]
+        wait_until_at(page, start)
+        assert link.get_attribute("aria-current") == "true"
+        assert page.locator("[aria-current]").count() == 1
+        assert link.evaluate("element => element === document.activeElement")
+        assert player_state(page)["paused"] is True
+    start, title = site.chapters[-1]
+    page.get_by_role("navigation", name="Chapters").get_by_role("link", name=title, exact=True).press("Enter")
+    wait_until_at(page, start)
+    assert page.url.endswith("#" + pages.time_fragment(start))
+    assert visit_.errors == []
+
+
+def test_playback_moves_the_marker_but_never_the_focus(site: Site, context: BrowserContext) -> None:
+    visit_ = visit(context, site.episode_url)
+    page = visit_.page
+    wait_for_metadata(page)
+    index = 6
+    transcript_link(page, site.script.segments[index].caption).press("Enter")
+    button = page.get_by_role("button", name="Speed 2 times", exact=True)
+    button.press("Enter")
+    page.evaluate("() => document.getElementById('player').play()")
+    expect(transcript_link(page, site.script.segments[index + 1].caption)).to_have_attribute("aria-current", "true")
+    assert button.evaluate("element => element === document.activeElement")
+    assert page.locator("[aria-current]").count() == 1
+    page.evaluate("() => document.getElementById('player').pause()")
+    assert visit_.errors == []
+
+
+def test_a_time_in_the_address_seeks_on_load_but_does_not_play(site: Site, context: BrowserContext) -> None:
+    start = site.cues[5][0]
+    page = visit(context, site.episode_url + "#" + pages.time_fragment(start)).page
+    wait_for_metadata(page)
+    wait_until_at(page, start)
+    assert player_state(page)["paused"] is True
+    assert transcript_link(page, site.script.segments[5].caption).get_attribute("aria-current") == "true"
+
+
+def test_speed_buttons_set_the_playback_rate(site: Site, context: BrowserContext) -> None:
+    visit_ = visit(context, site.episode_url)
+    page = visit_.page
+    faster = page.get_by_role("button", name="Speed 1.5 times", exact=True)
+    normal = page.get_by_role("button", name="Speed 1 times", exact=True)
+    assert normal.get_attribute("aria-pressed") == "true" and faster.get_attribute("aria-pressed") == "false"
+    faster.focus()
+    page.keyboard.press("Enter")
+    assert player_state(page)["rate"] == 1.5
+    assert faster.get_attribute("aria-pressed") == "true" and normal.get_attribute("aria-pressed") == "false"
+    page.get_by_role("button", name="Speed 0.75 times", exact=True).press("Space")
+    assert player_state(page)["rate"] == 0.75
+    assert page.locator("button[aria-pressed='true']").count() == 1
+    assert visit_.errors == []
+
+
+def test_pages_work_with_javascript_off(site: Site) -> None:
+    context = site.browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site.episode_url)
+        audio = page.get_by_label(f"Audio version: {site.episode.title}", exact=True)
+        assert audio.evaluate("element => element.tagName") == "AUDIO" and audio.get_attribute("controls") is not None
+        transcript = page.locator("section.transcript").inner_text()
+        positions = [transcript.find(segment.caption) for segment in site.script.segments]
+        assert -1 not in positions and positions == sorted(positions)
+        assert page.get_by_role("heading", name="What readers asked for", level=3).is_visible()
+        assert not page.get_by_role("button", name="Speed 1.5 times").is_visible()
+        assert page.get_by_role("link", name=re.compile(r"^Download the audio \(MP3")).is_visible()
+        page.goto(f"{site.url}/feeds/main/")
+        assert page.get_by_role("link", name=site.episode.title).is_visible()
+    finally:
+        context.close()
