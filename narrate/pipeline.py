@@ -238,8 +238,6 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
         episode_id,
         render_id,
         **listing(article, feed),
-        status=Status.PUBLISHED.value,
-        reason=None,
         rev=rev,
         audio_path=public["audio"],
         transcript_path=public["transcript"],
@@ -251,11 +249,12 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
     if not updated:  # superseded while assembling: withdraw our files, keep the newer render's
         remove(settings.public_dir, list(public.values()))
         return store.get(episode_id)
-    published = store.get(episode_id)
-    pages.write_episode_page(settings, published, script, rendered.cues, rendered.chapters, feed)
+    pages.write_episode_page(settings, store.get(episode_id), script, rendered.cues, rendered.chapters, feed)
     publish_feed(settings, store, episode.feed)
+    # "published" only once the feed and the page are on disk: a client polling for it can fetch them at once.
+    store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None)
     remove(settings.public_dir, [p for p in old if p and p not in public.values()])
-    return published
+    return store.get(episode_id)
 
 
 @dataclass(frozen=True)

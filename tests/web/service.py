@@ -1,0 +1,68 @@
+"""A running service as the tests see it, and what they do with it: clients, polling, raw request targets."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import podcastparser
+from fastapi import FastAPI
+
+from narrate.settings import Settings
+from narrate.store import Store
+
+ARTICLE = (
+    "Library hours grow\n\nBy Dana Kim\n\n"
+    "The central library will open on Sundays from May. The city hired 4 new librarians.\n\n"
+    "Readers asked for longer hours in a survey last year. Most wanted evenings and weekends.\n"
+)
+
+
+@dataclass
+class Running:
+    url: str
+    settings: Settings
+    store: Store
+    app: FastAPI
+    stop: Callable[[], None]
+    """Shut the server down as uvicorn does on SIGTERM (lifespan shutdown included); safe to call twice."""
+
+    def client(self, token: str | None = None, **options: Any) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30, **options)
+
+    def path(self, public_url: str) -> str:
+        """The path of one of the service's public URLs (they all start with the base URL)."""
+        assert public_url.startswith(self.url + "/"), public_url
+        return public_url[len(self.url) :]
+
+
+def wait_done(client: httpx.Client, status_url: str, timeout: float = 60) -> tuple[dict[str, Any], list[int]]:
+    """Poll an episode until published or failed; returns its summary and every progress value seen."""
+    seen: list[int] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = client.get(status_url)
+        assert answer.status_code == 200, answer.text
+        summary = answer.json()
+        seen.append(summary["progress"])
+        if summary["status"] in ("published", "failed"):
+            return summary, seen
+        time.sleep(0.1)
+    raise AssertionError(f"episode not done after {timeout} s: {summary}")
+
+
+def parse_feed(client: httpx.Client, feed_url: str) -> dict[str, Any]:
+    answer = client.get(feed_url)
+    assert answer.status_code == 200, answer.text
+    return podcastparser.parse(feed_url, io.BytesIO(answer.content))
+
+
+def raw_get(service: Running, target: str) -> httpx.Response:
+    """GET with the request target sent exactly as written: no client-side normalisation of "..", "%2e" or "//"."""
+    with httpx.Client(base_url=service.url, timeout=10) as client:
+        return client.get("/", extensions={"target": target.encode("ascii")})

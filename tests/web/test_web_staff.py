@@ -1,0 +1,155 @@
+"""The staff page with a browser's requests: log in with a token, queue by URL or pasted text, CSRF, log out."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+import web
+from narrate.tokens import create_token
+from tests.web.conftest import Start
+from tests.web.service import ARTICLE, Running
+
+
+@pytest.fixture
+def browser(service: Running, token: str) -> Iterator[httpx.Client]:
+    """A logged-in browser: the session cookie is in its jar."""
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        assert client.post("/staff/login", data={"token": token}).status_code == 303
+        yield client
+
+
+def csrf_of(page: httpx.Response) -> str:
+    field = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page.text)
+    value = re.search(r'value="([0-9a-f]{64})"', field.group(0)) if field else None
+    assert value, page.text
+    return value.group(1)
+
+
+def wait_listed(browser: httpx.Client, timeout: float = 60) -> list[dict]:
+    """The staff page's episode list once nothing in it is queued or rendering."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        listed = browser.get("/staff/episodes.json").json()["episodes"]
+        if all(e["status"] in ("published", "failed") for e in listed):
+            return listed
+        time.sleep(0.1)
+    raise AssertionError(f"still rendering after {timeout} s: {listed}")
+
+
+def queue(browser: httpx.Client, source: str, **extra: str) -> httpx.Response:
+    csrf = csrf_of(browser.get("/staff"))
+    return browser.post("/staff/articles", data={"source": source, "feed": "main", "csrf_token": csrf, **extra})
+
+
+def test_log_in_queue_see_it_published_and_log_out(service: Running, token: str) -> None:
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        form = client.get("/staff")
+        assert form.status_code == 200 and 'name="token"' in form.text and "csrf_token" not in form.text
+
+        logged_in = client.post("/staff/login", data={"token": f"  {token}\n"})  # as pasted
+        assert logged_in.status_code == 303 and logged_in.headers["location"] == "/staff"
+        cookie = logged_in.headers["set-cookie"]
+        assert cookie.startswith(f"{web.STAFF_COOKIE}={token};")
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/staff" in cookie
+        assert "Secure" not in cookie  # the base URL is http here
+
+        queued = queue(client, ARTICLE)
+        assert queued.status_code == 303
+        [episode] = service.store.episodes()
+        assert queued.headers["location"] == f"/staff?queued={episode.id}"
+        assert episode.source == "api:text"
+        confirmed = client.get(queued.headers["location"])
+        assert "Queued “Library hours grow”" in confirmed.text
+
+        listed = wait_listed(client)
+        assert [(e["id"], e["title"], e["status"]) for e in listed] == [(episode.id, "Library hours grow", "published")]
+        assert "Library hours grow" in client.get("/staff").text
+
+        logged_out = client.post("/staff/logout", data={"csrf_token": csrf_of(client.get("/staff"))})
+        assert logged_out.status_code == 303
+        assert re.search(rf'{web.STAFF_COOKIE}=""?;.*Max-Age=0', logged_out.headers["set-cookie"])
+        after = client.get("/staff")
+    assert 'name="token"' in after.text and "Library hours grow" not in after.text
+
+
+def test_a_bad_token_does_not_log_in(service: Running) -> None:
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        answer = client.post("/staff/login", data={"token": "nrt_" + "B" * 43})
+        assert answer.status_code == 401
+        assert "That token is unknown or revoked." in answer.text
+        assert "set-cookie" not in answer.headers
+        assert client.get("/staff/episodes.json").status_code == 401
+
+
+def test_the_cookie_is_secure_when_the_service_is_https(start_service: Start) -> None:
+    service = start_service(base_url="https://audio.example.org")
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        answer = client.post("/staff/login", data={"token": create_token(service.store, "desk")})
+    assert answer.status_code == 303
+    assert "Secure" in answer.headers["set-cookie"]
+
+
+def test_forms_without_the_right_csrf_token_or_from_another_origin_are_refused(
+    service: Running, browser: httpx.Client
+) -> None:
+    csrf = csrf_of(browser.get("/staff"))
+    attempts = {
+        "wrong token": ({"csrf_token": "0" * 64}, {}),
+        "no token": ({}, {}),
+        "another site": ({"csrf_token": csrf}, {"Origin": "https://evil.example"}),
+        "opaque origin": ({"csrf_token": csrf}, {"Origin": "null"}),
+    }
+    for why, (fields, headers) in attempts.items():
+        answer = browser.post("/staff/articles", data={"source": ARTICLE, "feed": "main", **fields}, headers=headers)
+        assert answer.status_code == 403, why
+        assert "please try again" in answer.text, why
+        out = browser.post("/staff/logout", data=fields, headers=headers)
+        assert out.status_code == 403 and "set-cookie" not in out.headers, why
+    assert service.store.episodes() == []
+    same_site = browser.post("/staff/articles", data={"source": ARTICLE, "feed": "main", "csrf_token": csrf},
+                             headers={"Origin": service.url})
+    assert same_site.status_code == 303
+    assert len(service.store.episodes()) == 1
+
+
+def test_a_login_posted_from_another_site_is_refused(service: Running, token: str) -> None:
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        answer = client.post("/staff/login", data={"token": token}, headers={"Origin": "https://evil.example"})
+    assert answer.status_code == 403 and "set-cookie" not in answer.headers
+
+
+def test_a_pasted_url_is_fetched_and_a_refusal_is_shown_on_the_page(service: Running, browser: httpx.Client) -> None:
+    answer = queue(browser, "  https://10.0.0.1/news/story  ")
+    assert answer.status_code == 422
+    assert "refusing to fetch https://10.0.0.1/news/story" in answer.text
+    assert 'name="csrf_token"' in answer.text  # the page again, ready for another try
+    assert service.store.episodes() == []
+
+
+def test_text_that_merely_contains_a_url_is_text(service: Running, browser: httpx.Client) -> None:
+    text = "Bridge reopens\n\nThe bridge at https://maps.example.org/bridge reopens on Friday after repairs.\n"
+    assert queue(browser, text).status_code == 303
+    [episode] = service.store.episodes()
+    assert episode.title == "Bridge reopens" and episode.source == "api:text"
+
+
+@pytest.mark.parametrize(
+    ("source", "feed", "reason"),
+    [("   ", "main", "paste the article's URL or its text"), (ARTICLE, "nope", "unknown feed 'nope'")],
+)
+def test_form_errors_re_render_the_page_with_the_reason(
+    service: Running, browser: httpx.Client, source: str, feed: str, reason: str
+) -> None:
+    answer = browser.post(
+        "/staff/articles", data={"source": source, "feed": feed, "csrf_token": csrf_of(browser.get("/staff"))}
+    )
+    assert answer.status_code == 422
+    assert reason.replace("'", "&#39;") in answer.text or reason in answer.text
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert service.store.episodes() == []
