@@ -182,6 +182,8 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
 
     article = _article(args, settings)
     script = pipeline.make_script(settings, article, args.feed, args.engine, args.voice)
+    if args.check or args.strict:
+        return _check(settings, script, args)
     if args.json:
         print(json.dumps(pipeline.script_to_dict(script), indent=2, ensure_ascii=False))
         return 0
@@ -189,6 +191,60 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
         if segment.chapter and segment.index:
             print()
         print(segment.text)
+    return 0
+
+
+def _check(settings: Settings, script: Any, args: argparse.Namespace) -> int:
+    from narrate.check import preflight
+    from narrate.lexicon import feed_lexicon
+
+    findings = preflight(script, feed_lexicon(settings.home, args.feed), script.language)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(f) for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            print(finding.describe())
+        print(f"{len(findings)} word(s) to check; fix with: narrate lexicon add WORD SAY --feed {args.feed}",
+              file=sys.stderr)
+    return 2 if findings and args.strict else 0
+
+
+# -- lexicon ---------------------------------------------------------------------------------------------
+
+
+def cmd_lexicon_add(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.lexicon import read_lexicon, write_lexicon
+
+    settings.feed(args.feed)
+    word, say = " ".join(args.word.split()), " ".join(args.say.split())
+    if not word or not say:
+        raise ConfigError("a lexicon entry needs a word and how to say it")
+    entries = read_lexicon(settings.home, args.feed)
+    entries[word] = say
+    path = write_lexicon(settings.home, args.feed, entries)
+    print(f"{word} -> {say}  ({path})")
+    return 0
+
+
+def cmd_lexicon_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.errors import NotFoundError
+    from narrate.lexicon import read_lexicon, write_lexicon
+
+    entries = read_lexicon(settings.home, args.feed)
+    if entries.pop(" ".join(args.word.split()), None) is None:
+        raise NotFoundError(f"{args.word!r} is not in the lexicon of feed {args.feed!r}")
+    write_lexicon(settings.home, args.feed, entries)
+    print(f"removed {args.word}")
+    return 0
+
+
+def cmd_lexicon_list(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.lexicon import DEFAULT_LEXICON, read_lexicon
+
+    own = read_lexicon(settings.home, args.feed)
+    for word, say in sorted({**DEFAULT_LEXICON, **own}.items(), key=lambda item: item[0].lower()):
+        origin = "" if word in own else "  (built-in)"
+        print(f"{word}\t{say}{origin}")
     return 0
 
 
@@ -340,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     script = commands.add_parser("script", help="print the speech script without synthesising anything")
     _source_arguments(script)
     script.add_argument("--json", action="store_true", help="print every segment as JSON")
+    script.add_argument("--check", action="store_true",
+                        help="list words the voice may get wrong (acronyms, rare names, mixed alphabets)")
+    script.add_argument("--strict", action="store_true", help="with --check: exit 2 when there are findings")
     script.set_defaults(handler=cmd_script)
 
     episodes = commands.add_parser("episodes", help="list episodes, newest first")
@@ -373,6 +432,20 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_commands.add_parser("revoke", help="revoke a token")
     revoke.add_argument("name")
     revoke.set_defaults(handler=cmd_token_revoke)
+
+    lexicon = commands.add_parser("lexicon", help="the pronunciation lexicon of a feed")
+    lexicon_commands = lexicon.add_subparsers(dest="lexicon_command", required=True, metavar="ACTION")
+    add_entry = lexicon_commands.add_parser("add", help="add or change an entry: narrate lexicon add FCNL 'F C N L'")
+    add_entry.add_argument("word", help="the word as articles print it (case-sensitive when it has capitals)")
+    add_entry.add_argument("say", help="how to say it, as a respelling: 'oh KONG kwoh'")
+    add_entry.set_defaults(handler=cmd_lexicon_add)
+    remove_entry = lexicon_commands.add_parser("remove", help="remove an entry")
+    remove_entry.add_argument("word")
+    remove_entry.set_defaults(handler=cmd_lexicon_remove)
+    list_entries = lexicon_commands.add_parser("list", help="list the entries in effect (built-in and the feed's)")
+    list_entries.set_defaults(handler=cmd_lexicon_list)
+    for sub in (add_entry, remove_entry, list_entries):
+        sub.add_argument("--feed", default=DEFAULT_FEED, help="feed slug (default: main)")
 
     serve = commands.add_parser("serve", help="serve feeds, audio, pages and the staff API over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

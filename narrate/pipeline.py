@@ -21,8 +21,8 @@ from narrate.article import Article, article_from_dict, article_to_dict
 from narrate.audio import AudioOptions, Chapter, Part, Tags, assemble, write_tags
 from narrate.cache import SegmentCache, segment_key
 from narrate.engines import get_engine
-from narrate.errors import NarrateError
-from narrate.lexicon import DEFAULT_LEXICON
+from narrate.errors import ConfigError, NarrateError
+from narrate.lexicon import feed_lexicon
 from narrate import pages
 from narrate.publish import check_feed, cover, episode_paths, install, rebuild_feed, remove, write_chapters_file
 from narrate.script import Script, ScriptOptions, Segment, build_script
@@ -59,19 +59,41 @@ def script_options(settings: Settings, feed: FeedSettings, article: Article, max
     )
 
 
-def engine_choice(settings: Settings, feed: FeedSettings, engine: str = "", voice: str = "") -> tuple[str, str]:
-    """Explicit choice, else the feed's, else the global setting."""
+# Languages the engines' default voices speak; gtts and espeak take the language as their voice.
+DEFAULT_VOICE_LANGUAGES = {"piper": {"en"}, "tone": None, "gtts": None, "espeak": None}
+
+
+def engine_choice(
+    settings: Settings, feed: FeedSettings, engine: str = "", voice: str = "", language: str = ""
+) -> tuple[str, str]:
+    """The engine and voice for an article: explicit choice, else the feed's, else one for the article's language."""
     name = engine or feed.engine or settings.engine
-    # settings.voice is applied by get_engine, and only to settings.engine: a Piper model never reaches espeak.
-    return name, voice or (feed.voice if name == (feed.engine or settings.engine) else "")
+    chosen = voice or (feed.voice if name == (feed.engine or settings.engine) else "")
+    if chosen:
+        return name, chosen
+    language = (language or feed.language or "en").split("-")[0].lower()
+    if language in settings.voices:
+        return name, settings.voices[language]
+    speaks = DEFAULT_VOICE_LANGUAGES.get(name)
+    if speaks is None:
+        # Engines that speak many languages are told which one; settings.voice, if any, is applied by get_engine.
+        return name, language if name in ("gtts", "espeak") and language != "en" else ""
+    if language in speaks or (settings.voice and name == settings.engine):
+        return name, ""
+    if settings.fallback_voice:
+        return name, "" if settings.fallback_voice == "default" else settings.fallback_voice
+    raise ConfigError(
+        f"no {name} voice for language {language!r}: add one under [voices] in narrate.toml "
+        f'({language} = "/path/to/voice.onnx") or set NARRATE_FALLBACK_VOICE'
+    )
 
 
 def make_script(settings: Settings, article: Article, feed_slug: str, engine: str = "", voice: str = "") -> Script:
     """The speech script exactly as a render would speak it."""
     feed = settings.feed(feed_slug)
-    name, voice = engine_choice(settings, feed, engine, voice)
+    name, voice = engine_choice(settings, feed, engine, voice, article.language or "")
     tts = get_engine(name, settings, voice)
-    return build_script(article, script_options(settings, feed, article, tts.max_chars), DEFAULT_LEXICON)
+    return build_script(article, script_options(settings, feed, article, tts.max_chars), feed_lexicon(settings.home, feed.slug))
 
 
 def submit(
@@ -87,7 +109,7 @@ def submit(
     """Create the episode, or reset the existing one for the same article (same GUID), as queued."""
     feed_settings = settings.feed(feed)
     check_feed(feed_settings)
-    name, voice = engine_choice(settings, feed_settings, engine, voice)
+    name, voice = engine_choice(settings, feed_settings, engine, voice, article.language or "")
     get_engine(name, settings, voice)  # an unknown engine or missing voice fails now, not in a worker
     source_key = article.canonical_url or f"sha256:{article.content_hash()}"
     episode = store.find(feed, source_key)
@@ -183,7 +205,7 @@ def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> l
     article = article_from_dict(json.loads(episode.article_json))
     tts = get_engine(episode.engine, settings, episode.voice)
     feed = settings.feed(episode.feed)
-    script = build_script(article, script_options(settings, feed, article, tts.max_chars), DEFAULT_LEXICON)
+    script = build_script(article, script_options(settings, feed, article, tts.max_chars), feed_lexicon(settings.home, feed.slug))
     store.change(
         episode_id,
         render_id,

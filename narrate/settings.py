@@ -102,6 +102,11 @@ class Settings:
     engine_timeout: float = 15.0
     onnx_threads: int = 0
     """ONNX Runtime intra-op threads for Piper; 0: its default (all cores)."""
+    fallback_voice: str = ""
+    """NARRATE_FALLBACK_VOICE: voice for articles in a language with no voice of their own; "default" means the
+    engine's default voice; empty: such an article is refused."""
+    voices: dict[str, str] = field(default_factory=dict)
+    """Voice per article language ([voices] table, or NARRATE_VOICES="de=/voices/de.onnx,fr=/voices/fr.onnx")."""
     feeds: dict[str, FeedSettings] = field(default_factory=dict)
 
     # -- derived paths -------------------------------------------------------------------------
@@ -152,7 +157,7 @@ class Settings:
         file_values = _read_config(home / CONFIG_NAME)
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
-            if f.name in ("home", "feeds"):
+            if f.name in ("home", "feeds", "voices"):
                 continue
             key = f"NARRATE_{f.name.upper()}"
             if key in env and env[key] != "":
@@ -162,7 +167,13 @@ class Settings:
         feeds = {
             slug: _feed_from_toml(slug, data) for slug, data in dict(file_values.get("feeds", {})).items()
         }
-        return cls(home=home, feeds=feeds, **values)
+        voices = {str(k).lower(): str(v) for k, v in dict(file_values.get("voices", {})).items()}
+        for pair in filter(None, (p.strip() for p in env.get("NARRATE_VOICES", "").split(","))):
+            language, _, voice = pair.partition("=")
+            if not voice.strip():
+                raise ConfigError(f"NARRATE_VOICES: expected language=voice, got {pair!r}")
+            voices[language.strip().lower()] = voice.strip()
+        return cls(home=home, feeds=feeds, voices=voices, **values)
 
     def save_feeds(self) -> None:
         """Write the feeds back to the config file, keeping its other keys."""

@@ -130,7 +130,8 @@ def test_feed_create_edit_list_and_refusal(env: dict[str, str]) -> None:
 def test_every_command_has_help(env: dict[str, str]) -> None:
     for command in (["add"], ["script"], ["episodes"], ["feed"], ["feed", "create"], ["feed", "edit"],
                     ["feed", "list"], ["feed", "show"], ["token", "create"], ["token", "list"],
-                    ["token", "revoke"], ["serve"]):
+                    ["token", "revoke"], ["serve"], ["lexicon", "add"], ["lexicon", "remove"],
+                    ["lexicon", "list"]):
         result = narrate(env, *command, "--help")
         assert result.returncode == 0 and "usage: narrate" in result.stdout
 
@@ -190,3 +191,21 @@ def test_token_create_prints_the_token_alone_on_its_last_line(env: dict[str, str
     assert narrate(env, "token", "revoke", "web-team").returncode == 0
     assert verify_token(store, token) is None
     assert_one_line_error(narrate(env, "token", "revoke", "web-team"), "web-team")
+
+
+def test_lexicon_commands_and_the_strict_check(env: dict[str, str], tmp_path: Path) -> None:
+    source = tmp_path / "note.txt"
+    source.write_text("Visit to the coast\n\nChinua Okonkwo toured the WRTC plant on Monday.\n", encoding="utf-8")
+    checked = narrate(env, "script", str(source), "--check", "--strict")
+    assert checked.returncode == 2
+    assert {line.split("\t")[0] for line in checked.stdout.splitlines()} == {"Chinua", "Okonkwo", "WRTC"}
+    for word, say in (("Okonkwo", "oh KONG kwoh"), ("Chinua", "CHIN wah"), ("WRTC", "W R T C")):
+        assert narrate(env, "lexicon", "add", word, say).returncode == 0
+    listed = narrate(env, "lexicon", "list").stdout
+    assert "Okonkwo\toh KONG kwoh" in listed and "FCNL\tF C N L  (built-in)" in listed
+    clean = narrate(env, "script", str(source), "--check", "--strict")
+    assert clean.returncode == 0 and clean.stdout == ""
+    assert "CHIN wah oh KONG kwoh toured the W R T C plant" in narrate(env, "script", str(source)).stdout
+    assert narrate(env, "lexicon", "remove", "Okonkwo").returncode == 0
+    assert_one_line_error(narrate(env, "lexicon", "remove", "Okonkwo"), "Okonkwo")
+    assert narrate(env, "script", str(source), "--check").returncode == 0  # findings, but not --strict
