@@ -57,9 +57,23 @@ class SegmentCache:
         return path
 
 
-def wav_duration(path: Path) -> float:
-    with wave.open(str(path), "rb") as wav:
-        return wav.getnframes() / wav.getframerate()
+    def prune(self, max_bytes: int) -> int:
+        """Evict least recently used entries until the cache holds at most ``max_bytes``; returns bytes freed."""
+        entries = []
+        for path in self.root.glob("*/*.wav"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # another worker evicted it
+                continue
+            entries.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        freed = 0
+        for _, size, path in sorted(entries):
+            if total - freed <= max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            freed += size
+        return freed
 
 
 def _intact(path: Path) -> bool:

@@ -242,6 +242,12 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
     jobs = [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(keys, script.segments)]
     parts = [Part(_cached(settings, cache, job), s.pause_ms) for job, s in zip(jobs, script.segments)]
 
+    fingerprint = render_fingerprint(settings, article, feed, script, keys)
+    if fingerprint == episode.fingerprint and episode.audio_path and (settings.public_dir / episode.audio_path).exists():
+        # Same segments, same words, same tags: the published files are already this render's result.
+        store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None)
+        return store.get(episode_id)
+
     stage = settings.work_dir / f"{episode_id}-{render_id}"
     stage.mkdir(parents=True, exist_ok=True)
     try:
@@ -260,6 +266,7 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
         episode_id,
         render_id,
         **listing(article, feed),
+        fingerprint=fingerprint,
         rev=rev,
         audio_path=public["audio"],
         transcript_path=public["transcript"],
@@ -276,7 +283,34 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
     # "published" only once the feed and the page are on disk: a client polling for it can fetch them at once.
     store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None)
     remove(settings.public_dir, [p for p in old if p and p not in public.values()])
+    SegmentCache(settings.cache_dir).prune(settings.cache_max_bytes)
     return store.get(episode_id)
+
+
+def render_fingerprint(settings: Settings, article: Article, feed: FeedSettings, script: Script, keys: list[str]) -> str:
+    """Everything the episode's files are made from: segment audio, pauses, captions, music, tags, audio settings."""
+    music = [(path, *_stamp(path)) for path in (feed.intro_audio, feed.outro_audio)]
+    _, cover_bytes, _ = cover(settings, feed)
+    material = {
+        "segments": [[key, s.pause_ms, s.caption, s.chapter] for key, s in zip(keys, script.segments)],
+        "music": music,
+        "listing": {k: str(v) for k, v in listing(article, feed).items()},
+        "album": feed.title,
+        "cover": hashlib.sha256(cover_bytes).hexdigest(),
+        "audio": [settings.bitrate_kbps, settings.loudness_lufs, settings.true_peak_db],
+        "version": 1,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    if not path:
+        return (0, 0)
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,8 @@ class Settings:
     engine_backoff: float = 1.0
     """Seconds before the first retry; doubles each time."""
     engine_timeout: float = 15.0
+    cache_max_bytes: int = 2 * 1024**3
+    """NARRATE_CACHE_MAX_BYTES: the segment cache's bound; least recently used segments are evicted past it."""
     onnx_threads: int = 0
     """ONNX Runtime intra-op threads for Piper; 0: its default (all cores)."""
     fallback_voice: str = ""

@@ -78,6 +78,8 @@ class Episode(Base):
     segments_done: Mapped[int] = mapped_column(Integer, default=0)
     phase_progress: Mapped[int] = mapped_column(Integer, default=0)
 
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """Hash of everything the published files were made from; an unchanged re-render reuses them."""
     rev: Mapped[str | None] = mapped_column(String(32), nullable=True)
     """Revision of the published files; part of their names so caches never serve old audio."""
     audio_path: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -135,6 +137,8 @@ def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # With WAL, NORMAL stays consistent after a crash and spares an fsync per progress update.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -78,8 +79,34 @@ def narrate(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.
     )
 
 
+@pytest.fixture
+def broker_traffic() -> Iterator[list[str]]:
+    """Every command that writes to Redis while the test runs (task messages, results), seen by MONITOR."""
+    import redis
+
+    seen: list[str] = []
+    client = redis.Redis.from_url(REDIS_URL)
+    monitor = client.monitor()
+    done = threading.Event()
+
+    def listen() -> None:
+        with monitor:
+            for event in monitor.listen():
+                if done.is_set():
+                    return
+                command = str(event.get("command", ""))
+                if command.split(" ", 1)[0].upper() in ("LPUSH", "RPUSH", "SET", "SETEX", "PUBLISH", "EVALSHA"):
+                    seen.append(command)
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    yield seen
+    done.set()
+    client.ping()  # wakes the monitor so the thread can finish
+
+
 def test_queued_article_is_rendered_by_a_real_worker(
-    env: dict[str, str], celery_worker: subprocess.Popen[bytes], tmp_path: Path
+    env: dict[str, str], celery_worker: subprocess.Popen[bytes], tmp_path: Path, broker_traffic: list[str]
 ) -> None:
     source = tmp_path / "rain.txt"
     source.write_text(ARTICLE, encoding="utf-8")
@@ -91,6 +118,7 @@ def test_queued_article_is_rendered_by_a_real_worker(
     assert time.monotonic() - started < 30  # it returns at once; the worker does the rendering
 
     store = Store(f"sqlite:///{Path(env['NARRATE_HOME']).resolve() / 'narrate.db'}")
+    assert broker_traffic, "the Redis monitor saw no task messages"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         episode = store.get(answer["id"])
@@ -109,6 +137,10 @@ def test_queued_article_is_rendered_by_a_real_worker(
     assert episode.guid in feed and f"https://audio.example.org/{episode.audio_path}" in feed
     log = (tmp_path / "worker.log").read_text()
     assert "narrate.synthesize" in log and "narrate.finish" in log  # the group and the chord ran on the worker
+    # Audio stays in the segment cache: what crossed the broker and the result backend is small JSON.
+    largest = max(len(command) for command in broker_traffic)
+    assert largest < 16_384 < episode.bytes, (largest, episode.bytes)
+    assert any("narrate.synthesize" in c for c in broker_traffic) and any("narrate.finish" in c for c in broker_traffic)
 
     # Without --queue, the CLI waits for the worker and reports the published episode.
     source.write_text(ARTICLE.replace("80%", "85%"), encoding="utf-8")
