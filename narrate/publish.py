@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 from feeds.chapters import chapters_json
@@ -96,13 +97,17 @@ def _check_cover(feed: FeedSettings) -> None:
         raise ConfigError(f"feed {feed.slug!r}: cover image must be square, 1400-3000 px (it is {width}x{height})")
 
 
+# Drawing a cover takes ~50 ms and every publish asks for it several times (tags, feed, pages).
+_default_cover = lru_cache(maxsize=64)(default_cover)
+
+
 def cover(settings: Settings, feed: FeedSettings) -> tuple[str, bytes, str]:
     """The feed's cover as (public path, bytes, mime type), written under public/ when new."""
     if feed.cover_image:
         data = Path(feed.cover_image).read_bytes()
         suffix, mime = (".png", "image/png") if data.startswith(b"\x89PNG") else (".jpg", "image/jpeg")
     else:
-        data, suffix, mime = default_cover(feed.title), ".png", "image/png"
+        data, suffix, mime = _default_cover(feed.title), ".png", "image/png"
     # The name changes with the art, as Apple asks, so apps and CDNs pick up a new cover.
     relative = f"feeds/{feed.slug}-cover-{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
     target = settings.public_dir / relative
