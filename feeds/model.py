@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from feeds.text import one_line, strip_control
+
 
 def _require_absolute_url(url: str, what: str) -> None:
     """Raise ValueError unless ``url`` is an absolute http(s) URL: podcast apps fetch it from anywhere."""
@@ -94,9 +96,10 @@ class Item:
     """Whether the narration is synthetic speech, declared with podcast:txt purpose="ai-content"."""
 
     def __post_init__(self) -> None:
-        if not self.guid.strip():
+        # The feed drops control characters, so text made only of them is as empty as blank text.
+        if not strip_control(self.guid).strip():
             raise ValueError(f"episode guid is empty (title {self.title!r})")
-        if not self.title.strip():
+        if not one_line(self.title):
             raise ValueError(f"episode {self.guid!r} has an empty title")
         if self.published.tzinfo is None or self.published.utcoffset() is None:
             raise ValueError(f"episode {self.guid!r} published date has no time zone")

@@ -1,13 +1,14 @@
-"""feedgen extensions: the Podcasting 2.0 namespace, and the itunes tags feedgen 1.0 gets wrong.
+"""feedgen extensions for the channel: the Podcasting 2.0 namespace, and the itunes tags feedgen 1.0 gets wrong.
 
 Register both next to feedgen's own podcast extension::
 
     fg.load_extension("podcast")
     fg.register_extension("apple", AppleExtension)
-    fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
+    fg.register_extension("podcastindex", PodcastIndexExtension)
 
 Then ``fg.apple`` sets itunes:explicit, itunes:category and itunes:image (leave those unset on
-``fg.podcast``), ``fg.podcastindex`` the channel's podcast:* tags and ``entry.podcastindex`` an item's.
+``fg.podcast``) and ``fg.podcastindex`` the channel's podcast:* tags. Items are not feedgen entries
+(see feeds.rss): their podcast:* tags are written there, with these namespace constants.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 import uuid
 from urllib.parse import urlsplit
 
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.base import BaseExtension
 from lxml import etree
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -147,40 +148,3 @@ class PodcastIndexExtension(BaseExtension):
                 element.set("owner", owner)
             element.text = "yes" if locked else "no"
         return feed
-
-
-class PodcastIndexEntryExtension(BaseEntryExtension):
-    """Item tags of the Podcasting 2.0 namespace: transcripts, chapters and the AI-content label."""
-
-    def __init__(self) -> None:
-        self._transcripts: list[dict[str, str]] = []
-        self._chapters: str | None = None
-        self._ai_content: bool = False
-
-    def transcript(
-        self, url: str, media_type: str = "text/vtt", language: str | None = None, rel: str | None = "captions"
-    ) -> None:
-        """Add a podcast:transcript (may repeat); ``rel="captions"`` marks a timed file such as WebVTT."""
-        attributes = {"url": url, "type": media_type}
-        if language:
-            attributes["language"] = language
-        if rel:
-            attributes["rel"] = rel
-        self._transcripts.append(attributes)
-
-    def chapters(self, url: str) -> None:
-        """Set the URL of the episode's JSON chapters file."""
-        self._chapters = url
-
-    def ai_content(self, synthetic: bool) -> None:
-        """Label the episode's voice as AI-generated (podcast:txt purpose="ai-content")."""
-        self._ai_content = synthetic
-
-    def extend_rss(self, entry: etree._Element) -> etree._Element:
-        for attributes in self._transcripts:
-            etree.SubElement(entry, f"{{{PODCAST_NS}}}transcript", attrib=attributes)
-        if self._chapters is not None:
-            etree.SubElement(entry, f"{{{PODCAST_NS}}}chapters", url=self._chapters, type="application/json+chapters")
-        if self._ai_content:
-            etree.SubElement(entry, f"{{{PODCAST_NS}}}txt", purpose="ai-content").text = "true"
-        return entry

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from feeds.model import Channel, Item
-from feeds.podcast import AppleExtension, PodcastIndexEntryExtension, PodcastIndexExtension, podcast_guid
+from feeds.podcast import ITUNES_NS, PODCAST_NS, AppleExtension, PodcastIndexExtension, podcast_guid
 from feeds.text import fit_bytes, one_line, strip_control
 
 # Apple's limit for the show description.
 DESCRIPTION_LIMIT_BYTES = 4000
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# feedgen's output is our own, but never let a parser resolve entities or fetch anything.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def build_rss(channel: Channel, items: Sequence[Item], built: datetime | None = None) -> bytes:
@@ -25,23 +33,29 @@ def build_rss(channel: Channel, items: Sequence[Item], built: datetime | None = 
         built = datetime.now(timezone.utc)
     elif built.tzinfo is None:
         raise ValueError("feed build time has no time zone")
-    fg = _channel_feed(channel, built)
+    # feedgen writes the channel. Its entries cost about 0.1 ms each (an object, three extensions
+    # and a locale switch per episode), so items are filled in from a template straight into the
+    # channel element: 10,000 episodes take a fraction of a second instead of well over one.
+    root = etree.fromstring(_channel_feed(channel, built).rss_str(), _PARSER)
+    channel_element = root.find("channel")
+    template = _item_template()
+    language = channel.language.strip()
     seen: set[str] = set()
-    # Sorting here and appending keeps the order explicit (add_entry prepends by default)
-    # and linear; the guid breaks ties so equal dates still give the same bytes.
+    # The guid breaks ties so that equal dates still give the same bytes.
     for item in sorted(items, key=lambda i: (i.published, i.guid), reverse=True):
-        if item.guid in seen:
-            raise ValueError(f"duplicate episode guid {item.guid!r}")
-        seen.add(item.guid)
-        _add_item(fg, item, channel.language)
-    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+        guid = strip_control(item.guid)
+        if guid in seen:
+            raise ValueError(f"duplicate episode guid {guid!r}")
+        seen.add(guid)
+        channel_element.append(_item_element(template, item, guid, language))
+    return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
 
 
 def _channel_feed(channel: Channel, built: datetime) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("apple", AppleExtension)
-    fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
+    fg.register_extension("podcastindex", PodcastIndexExtension)
 
     title = one_line(channel.title)
     fg.title(title)
@@ -70,23 +84,70 @@ def _channel_feed(channel: Channel, built: datetime) -> FeedGenerator:
     return fg
 
 
-def _add_item(fg: FeedGenerator, item: Item, channel_language: str) -> None:
-    entry = fg.add_entry(order="append")
-    entry.guid(strip_control(item.guid), permalink=False)
-    entry.title(one_line(item.title))
-    description = strip_control(item.description).strip()
-    if description:
-        entry.description(description)
+def _item_template() -> etree._Element:
+    """An <item> with every tag an episode can have, in feedgen's order, and the values all episodes share."""
+    item = etree.Element("item", nsmap={"itunes": ITUNES_NS, "podcast": PODCAST_NS})
+    for tag in ("title", "link", "description"):
+        etree.SubElement(item, tag)
+    etree.SubElement(item, "guid", isPermaLink="false")
+    etree.SubElement(item, "enclosure", url="", length="", type="audio/mpeg")
+    etree.SubElement(item, "pubDate")
+    etree.SubElement(item, f"{{{ITUNES_NS}}}author")
+    etree.SubElement(item, f"{{{ITUNES_NS}}}duration")
+    etree.SubElement(item, f"{{{ITUNES_NS}}}episodeType").text = "full"
+    etree.SubElement(item, f"{{{PODCAST_NS}}}transcript", url="", type="text/vtt", language="", rel="captions")
+    etree.SubElement(item, f"{{{PODCAST_NS}}}chapters", url="", type="application/json+chapters")
+    etree.SubElement(item, f"{{{PODCAST_NS}}}txt", purpose="ai-content").text = "true"
+    return item
+
+
+def _item_element(template: etree._Element, item: Item, guid: str, channel_language: str) -> etree._Element:
+    """A copy of ``template`` filled in for ``item``; tags it has no value for are removed."""
+    # Copying a finished tree is several times cheaper in lxml than building one element and
+    # attribute at a time. The namespace declarations the copy carries are dropped on append
+    # because the feed's root declares the same ones.
+    element = copy.deepcopy(template)
+    title, link, description, guid_tag, enclosure, pub_date, author, duration, _, transcript, chapters, txt = element
+    title.text = one_line(item.title)
     if item.link:
-        entry.link(href=item.link)
-    entry.pubDate(item.published)
-    entry.enclosure(item.audio_url, str(item.audio_bytes), "audio/mpeg")
-    entry.podcast.itunes_duration(str(round(item.duration_seconds)))
-    entry.podcast.itunes_episode_type("full")
-    if item.author:
-        entry.podcast.itunes_author(one_line(item.author))
+        link.text = item.link
+    else:
+        element.remove(link)
+    notes = strip_control(item.description).strip()
+    if notes:
+        description.text = notes
+    else:
+        element.remove(description)
+    guid_tag.text = guid
+    enclosure.set("url", item.audio_url)
+    enclosure.set("length", str(item.audio_bytes))
+    pub_date.text = _rfc2822(item.published)
+    artist = one_line(item.author) if item.author else ""
+    if artist:
+        author.text = artist
+    else:
+        element.remove(author)
+    duration.text = str(round(item.duration_seconds))
     if item.transcript_url:
-        entry.podcastindex.transcript(item.transcript_url, language=item.language or channel_language)
+        transcript.set("url", item.transcript_url)
+        transcript.set("language", item.language or channel_language)
+    else:
+        element.remove(transcript)
     if item.chapters_url:
-        entry.podcastindex.chapters(item.chapters_url)
-    entry.podcastindex.ai_content(item.ai_voice)
+        chapters.set("url", item.chapters_url)
+    else:
+        element.remove(chapters)
+    if not item.ai_voice:
+        element.remove(txt)
+    return element
+
+
+def _rfc2822(moment: datetime) -> str:
+    """``moment`` as an RFC 2822 date with its own offset, in English whatever the locale (unlike strftime)."""
+    minutes = round(moment.utcoffset() / timedelta(minutes=1))
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return (
+        f"{_WEEKDAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} {moment.year:04d} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {sign}{hours:02d}{minutes:02d}"
+    )
