@@ -207,3 +207,15 @@ def test_rerender_keeps_the_guid_and_unpublish_removes_everything(settings: Sett
     assert store.episodes(feed="main") == []
     gpodder, _, _ = parse_feed(settings.public_dir / "feeds/main.xml")
     assert gpodder["episodes"] == []
+
+
+def test_a_feed_can_list_only_its_newest_episodes_and_keep_the_rest(settings: Settings) -> None:
+    settings.feeds["main"] = dataclasses.replace(settings.feed("main"), max_episodes=1)
+    settings.save_feeds()
+    old = article(url="https://news.example.org/older")
+    old.published = dt.date(2023, 1, 1)
+    render(Settings.load(), old)
+    newest = Store(settings.db_url).get(render(Settings.load(), article()))
+    gpodder, _, _ = parse_feed(settings.public_dir / "feeds/main.xml")
+    assert [e["guid"] for e in gpodder["episodes"]] == [newest.guid]
+    assert len(Store(settings.db_url).episodes(feed="main", status=Status.PUBLISHED)) == 2  # the older one is kept
