@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from narrate.normalize import WORD_ACRONYMS
 from narrate.script import Script
 
 FindingKind = Literal["acronym", "name", "mixed-script"]
 
-# Letter acronyms every listener knows and every voice spells correctly; flagging them is only noise.
+# Letter acronyms every listener knows and every voice spells correctly; flagging them is only noise
+# (nor are the acronyms normalisation already reads as words, such as NATO).
 FAMILIAR_ACRONYMS = frozenset(
     "US USA UK UN EU TV CEO FBI CIA GDP DC AM PM ID OK PhD BBC CNN NBA NFL IRS DNA HIV".split()
 )
@@ -73,7 +75,8 @@ def _kind(token: str, covered: set[str], language: str, zipf_frequency) -> Findi
     if token.lower() in covered or token.replace(".", "").lower() in covered:
         return None
     if _ACRONYM.match(token):
-        return None if token.replace(".", "") in FAMILIAR_ACRONYMS else "acronym"
+        plain = token.replace(".", "")
+        return None if plain in FAMILIAR_ACRONYMS or plain in WORD_ACRONYMS else "acronym"
     if token[:1].isupper() and token[1:].islower() and len(token) > 2:
         # A capital may only start a sentence: a common word in any of its forms is not a name.
         lower = token.lower()
