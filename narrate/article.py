@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
+BlockKind = Literal["heading", "paragraph", "quote", "list_item", "table"]
 
 
 @dataclass(frozen=True)
@@ -16,9 +16,14 @@ class Block:
 
     kind: BlockKind
     text: str
-    """Plain text: no markup, whitespace collapsed, typographic characters kept as found."""
+    """Plain text: no markup, whitespace collapsed, typographic characters kept as found.
+
+    A table keeps its shape: one row per line, cells separated by tabs. A first line without a tab,
+    above rows that have them, is the table's caption.
+    """
     level: int = 0
-    """Heading level (1-6) for headings, nesting depth for list items, 0 otherwise."""
+    """Heading level (1-6) for headings, nesting depth for list items, 1 for a table whose first row
+    (after the caption) names the columns, 0 otherwise."""
 
 
 @dataclass

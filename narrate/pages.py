@@ -26,7 +26,7 @@ from narrate.article import Article, Block, article_from_dict
 from narrate.errors import NotFoundError, PublishError
 from narrate.normalize import MONTH_NAMES
 from narrate.publish import cover, feed_path
-from narrate.script import Script
+from narrate.script import QUOTE_START, Script, table_sentences
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode
 
@@ -307,14 +307,18 @@ class _BlockMatcher:
     """Finds the article block each body sentence comes from, reading both in order."""
 
     def __init__(self, blocks: list[Block]) -> None:
-        self.texts = [_compact(block.text) for block in blocks]
+        # A table is matched by what the script says for it: "Table.", its caption, a sentence per row.
+        self.texts = [_compact(" ".join(table_sentences(b)) if b.kind == "table" else b.text) for b in blocks]
         self.index = -1
         self.rest = ""
 
     def block_of(self, caption: str) -> int:
         """The index of the block ``caption`` continues or starts; the current one when it matches neither."""
         words = _compact(caption)
-        if self.index >= 0 and self.rest.startswith(words):
+        if caption == QUOTE_START and self.index + 1 < len(self.texts):
+            self.index += 1  # "Quote." opens the quote that follows
+            self.rest = self.texts[self.index]
+        elif self.index >= 0 and self.rest.startswith(words):
             self.rest = self.rest[len(words) :]
         elif self.index + 1 < len(self.texts) and self.texts[self.index + 1].startswith(words):
             self.index += 1

@@ -8,6 +8,24 @@ Contract (used by the pipeline, the audio assembly and the transcript):
   ``options.max_chars``); ``Segment.caption`` is the same sentence as a reader sees it
   (original spelling), used for the WebVTT transcript.
 - ``Segment.chapter`` is set on the first segment of a chapter (the intro, and each heading).
+
+What is read, and how (extraction, narrate/extract, has already left out what is never read):
+
+- Headings: each is a segment and starts a chapter, with a longer pause before and after.
+- Paragraphs: one segment per sentence. Links are read as their text only.
+- Lists: each item is a sentence of its own; a lead-in that ends with a colon keeps its colon,
+  so the voice does not close the sentence before the items.
+- Block quotes: "Quote." before and "End quote." after, each a short segment of its own, captions
+  too; consecutive quote blocks (the paragraphs of one quote) are one quote.
+- Tables: "Table." and the table's caption, then, for a table of at most TABLE_MAX_ROWS rows and
+  TABLE_MAX_COLUMNS columns, a sentence per row with the column names ("2023: Cases filed, 18,400;
+  With a lawyer, 3%.") and "End of table."; a bigger table is announced and not read
+  ("This table, with 12 rows, is not read aloud; see the article.").
+- Left out by extraction: image and video captions and photo credits; pull quotes and other text
+  the page repeats (the body's copy is read once); footnote markers and the notes themselves;
+  standfirsts under the headline (the show notes carry them); embedded posts (tweets and the like),
+  except one introduced by a lead-in ending in a colon, which is part of the argument and is read
+  as a block quote; press-release boilerplate after "###"; the author's note under the article.
 """
 
 from __future__ import annotations
@@ -18,7 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from narrate.article import Article
+from narrate.article import Article, Block
 from narrate.errors import ConfigError, EmptyArticleError
 from narrate.lexicon import DEFAULT_LEXICON, lexicon_replacer
 from narrate.normalize import MONTH_NAMES, normalize
@@ -79,6 +97,13 @@ class ScriptOptions:
 
 
 TEMPLATE_FIELDS = ("title", "author", "site", "date", "feed", "byline", "from_site")
+QUOTE_START = "Quote."
+QUOTE_END = "End quote."
+TABLE_START = "Table."
+TABLE_END = "End of table."
+TABLE_MAX_ROWS = 8
+"""Tables with more rows (not counting the header) are announced, not read: nobody follows 12 rows by ear."""
+TABLE_MAX_COLUMNS = 4
 MIN_CHARS = 20
 """The smallest max_chars that still fits any single character's spoken form ("%" -> "percent")."""
 
@@ -99,16 +124,7 @@ def build_script(article: Article, options: ScriptOptions, lexicon: Mapping[str,
         last = number == len(intro)
         writer.add("intro", sentence, options.pause_intro_ms if last else options.pause_sentence_ms, chapter)
 
-    for block in article.blocks:
-        if block.kind == "heading":
-            heading = " ".join(block.text.split())
-            writer.lengthen_last_pause(options.pause_heading_ms)
-            writer.add("heading", heading, options.pause_heading_ms, chapter=heading)
-            continue
-        sentences = split_sentences(block.text)
-        for number, sentence in enumerate(sentences, 1):
-            last = number == len(sentences)
-            writer.add("body", sentence, options.pause_paragraph_ms if last else options.pause_sentence_ms)
+    _read_body(writer, article.blocks)
     if not any(draft.kind == "body" for draft in writer.drafts):
         raise EmptyArticleError(f"the article {article.title!r} has no text to read aloud")
 
@@ -116,6 +132,70 @@ def build_script(article: Article, options: ScriptOptions, lexicon: Mapping[str,
     for sentence in split_sentences(render_template(options.outro_template, fields, "outro")):
         writer.add("outro", sentence, options.pause_sentence_ms)
     return Script(title=article.title, language=options.language, segments=writer.segments(fields["title"]))
+
+
+def _read_body(writer: _Writer, blocks: list[Block]) -> None:
+    """Each block as the module docstring says, in order."""
+    options = writer.options
+    for index, block in enumerate(blocks):
+        previous = blocks[index - 1].kind if index else None
+        following = blocks[index + 1].kind if index + 1 < len(blocks) else None
+        if block.kind == "heading":
+            heading = " ".join(block.text.split())
+            writer.lengthen_last_pause(options.pause_heading_ms)
+            writer.add("heading", heading, options.pause_heading_ms, chapter=heading)
+        elif block.kind == "table":
+            lines = table_sentences(block)
+            for number, line in enumerate(lines, 1):
+                last = number == len(lines)
+                writer.add("body", line, options.pause_paragraph_ms if last else options.pause_sentence_ms)
+        else:
+            opens = block.kind == "quote" and previous != "quote"
+            closes = block.kind == "quote" and following != "quote"
+            if opens:
+                writer.add("body", QUOTE_START, options.pause_sentence_ms)
+            sentences = split_sentences(block.text)
+            for number, sentence in enumerate(sentences, 1):
+                last = number == len(sentences) and not closes
+                writer.add("body", sentence, options.pause_paragraph_ms if last else options.pause_sentence_ms)
+            if closes:
+                writer.add("body", QUOTE_END, options.pause_paragraph_ms)
+
+
+def table_sentences(block: Block) -> list[str]:
+    """What is said for a table block, sentence by sentence (see the module docstring)."""
+    lines = block.text.split("\n")
+    caption = ""
+    if len(lines) > 1 and "\t" not in lines[0] and any("\t" in line for line in lines[1:]):
+        caption, lines = lines[0], lines[1:]
+    rows = [line.split("\t") for line in lines]
+    header = rows.pop(0) if block.level and len(rows) > 1 else []
+    said = [TABLE_START] + ([caption] if caption else [])
+    if len(rows) > TABLE_MAX_ROWS or max(len(row) for row in rows) > TABLE_MAX_COLUMNS:
+        noun = "row" if len(rows) == 1 else "rows"
+        return said + [f"This table, with {len(rows)} {noun}, is not read aloud; see the article."]
+    sentences = [_row_sentence(row, header) for row in rows]
+    return said + [sentence for sentence in sentences if sentence] + [TABLE_END]
+
+
+def _row_sentence(cells: list[str], header: list[str]) -> str:
+    """ "2023: Cases filed, 18,400; With a lawyer, 3%." with column names, "A; B; C." without."""
+    cells = [cell.strip() for cell in cells]
+    if header:
+        label = cells[0]
+        pairs = [
+            f"{name.strip()}, {cell}" if name.strip() else cell
+            for name, cell in zip(header[1:] + [""] * len(cells), cells[1:])
+            if _SPEAKABLE.search(cell)
+        ]
+        sentence = "; ".join(pairs)
+        if label:
+            sentence = f"{label}: {sentence}" if sentence else label
+    else:
+        sentence = "; ".join(cell for cell in cells if _SPEAKABLE.search(cell))
+    if sentence and not _TERMINAL.search(sentence):
+        sentence += "."
+    return sentence
 
 
 def _check(options: ScriptOptions) -> None:
@@ -238,6 +318,7 @@ _CUTS = [
     re.compile(r"\s"),
 ]
 _TERMINAL = re.compile(r"[.!?][\"')\]}]*$")
+_LEAD_IN = re.compile(r":[\"'\u201d\u2019)\]]*$")
 _SPEAKABLE = re.compile(r"\w")
 _CLOSING = ".,;:!?)]}\"'\u201d\u2019\u2026"
 
@@ -277,8 +358,9 @@ class _Writer:
     def speak(self, caption: str, whole: bool) -> str:
         text = self.lexicon(normalize(caption, self.options.language))
         # Headings and list items often lack a full stop; the voice needs one to end the sentence.
+        # A lead-in to a list or quote keeps its colon: a full stop would close it with a falling voice.
         if whole and text and not _TERMINAL.search(text):
-            text += "."
+            text = text.rstrip(":;, ") + (":" if _LEAD_IN.search(caption) else ".")
         return text
 
     def fit(self, caption: str) -> list[tuple[str, str]]:

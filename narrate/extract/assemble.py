@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from narrate.article import Article, Block
 from narrate.errors import EmptyArticleError
-from narrate.extract.blocktext import clean_block_text
+from narrate.extract.blocktext import clean_block_text, clean_table_text
 from narrate.extract.byline import Byline, date_line, is_person_name, parse_byline
-from narrate.extract.furniture import is_about_author, is_furniture, is_menu_line, is_section_header
+from narrate.extract.furniture import (
+    is_about_author,
+    is_furniture,
+    is_menu_line,
+    is_reference_section,
+    is_section_header,
+)
 from narrate.extract.language import detect_language
 from narrate.extract.title import is_heading_line, same_text, title_from_sentence
 
@@ -18,6 +25,21 @@ BODY_KINDS = frozenset({"paragraph", "quote", "list_item"})
 _BYLINE_WINDOW = 4
 # An author's bio after the name line is short: a job title and a sentence or two.
 _BIO_BLOCKS = 3
+# A press release ends at "###" or "-30-"; what follows is boilerplate about the sender.
+_END_MARK = re.compile(r"^(?:#\s*#\s*#|-\s*#{3}\s*-|-\s*30\s*-)$")
+# "Dana Whitfield covers housing...", "Keisha Ramsey is a nurse...": the author's one-line note under the article.
+_AUTHOR_NOTE_VERBS = re.compile(
+    r"^(?:is|was|covers|writes|reports|edits|leads|directs|manages|serves|works|teaches|studies|has)\b"
+)
+_AUTHOR_NOTE_MAX_WORDS = 60
+# A pull quote repeats a short passage; most of its words, not only "the" and "of", are in the body.
+_PULL_QUOTE_MAX_WORDS = 40
+_PULL_QUOTE_MIN_WORDS = 4
+_PULL_QUOTE_SHARE = 0.8
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but of to in on at by for from with as is are was were be been it its this that these those "
+    "he she they we you i his her their our your my not no so if than then there here who which what".split()
+)
 
 
 def build_article(
@@ -27,6 +49,7 @@ def build_article(
     source: str,
     author: str | None = None,
     published: dt.date | None = None,
+    guessed_published: dt.date | None = None,
     site: str | None = None,
     language: str | None = None,
     canonical_url: str | None = None,
@@ -34,13 +57,14 @@ def build_article(
 ) -> Article:
     """Clean the blocks, drop what surrounds the article, fill in what the body tells, and check it is not empty.
 
-    ``title`` None means: make one from the first sentence.
+    ``title`` None means: make one from the first sentence. ``guessed_published`` is a date found
+    somewhere in the page's text: used only when neither the metadata nor a byline states one.
     """
-    blocks = _cleaned(blocks)
+    blocks = _cleaned(_before_end_mark(blocks))
     blocks, boxed_author = _without_sections(blocks)
     blocks, byline = _without_bylines(blocks)
     author = author or byline.author
-    published = published or byline.published
+    published = published or byline.published or guessed_published
     _require_text(blocks, source)
     title = " ".join((title or "").split())
     if title:
@@ -49,7 +73,8 @@ def build_article(
         first = next(block for block in blocks if block.kind in BODY_KINDS)
         title = title_from_sentence(first.text)
     blocks, signed_author = _without_author_tail(blocks, author)
-    blocks = _without_repeats(_trimmed(blocks))
+    blocks = _without_author_note(blocks, author or signed_author)
+    blocks = _without_pull_quotes(_without_repeats(_trimmed(blocks)))
     _require_text(blocks, source)
     body = "\n".join(block.text for block in blocks)
     return Article(
@@ -69,9 +94,21 @@ def _require_text(blocks: list[Block], source: str) -> None:
         raise EmptyArticleError(f"no article text found in {source}")
 
 
+def _before_end_mark(blocks: list[Block]) -> list[Block]:
+    for index, block in enumerate(blocks):
+        if index and _END_MARK.match(block.text.strip()):
+            return blocks[:index]
+    return blocks
+
+
 def _cleaned(blocks: list[Block]) -> list[Block]:
     kept = []
     for block in blocks:
+        if block.kind == "table":
+            text = clean_table_text(block.text)
+            if text:
+                kept.append(dataclasses.replace(block, text=text))
+            continue
         text = clean_block_text(block.text)
         if text and not is_furniture(text):
             kept.append(dataclasses.replace(block, text=text))
@@ -90,10 +127,17 @@ def _without_sections(blocks: list[Block]) -> tuple[list[Block], str | None]:
     """
     kept: list[Block] = []
     skipping = False
+    in_references = False
     for index, block in enumerate(blocks):
         if block.kind != "list_item" and is_about_author(block.text):
             names = [b.text for b in blocks[index + 1 : index + 3] if is_person_name(b.text)]
             return kept, names[0] if names else None
+        if block.kind in ("heading", "paragraph") and is_reference_section(block.text):
+            in_references = True  # notes, sources, "Cite this": until the next heading
+            continue
+        if in_references and block.kind != "heading":
+            continue
+        in_references = False
         if block.kind != "list_item" and is_section_header(block.text):
             skipping = True
             continue
@@ -121,8 +165,12 @@ def _without_bylines(blocks: list[Block]) -> tuple[list[Block], Byline]:
 
 
 def _without_repeated_title(blocks: list[Block], title: str) -> list[Block]:
-    if blocks and blocks[0].kind in ("heading", "paragraph") and same_text(blocks[0].text, title):
-        return blocks[1:]
+    """Drop the headline where the article starts, after any menu lines above it."""
+    for index, block in enumerate(blocks):
+        if block.kind in ("heading", "paragraph") and same_text(block.text, title):
+            return blocks[:index] + blocks[index + 1 :]
+        if block.kind == "quote" or not is_menu_line(block.text):
+            break
     return blocks
 
 
@@ -159,6 +207,48 @@ def _is_bio(name: str, rest: list[Block]) -> bool:
     first_name, last_name = name.split()[0], name.split()[-1]
     openers = (first_name + " ", last_name + " ", "He ", "She ", "They ")
     return not rest or any(block.text.startswith(openers) for block in rest)
+
+
+def _without_author_note(blocks: list[Block], author: str | None) -> list[Block]:
+    """Drop the author's note that closes many articles: "Jane Doe covers housing for the Ledger. Reach her at..." """
+    if not author or not blocks or blocks[-1].kind != "paragraph":
+        return blocks
+    text = blocks[-1].text
+    names = [name.strip() for name in re.split(r",\s*|\s+and\s+", author) if name.strip()]
+    for name in names:
+        rest = text[len(name) :].lstrip() if text.startswith(name + " ") else ""
+        if _AUTHOR_NOTE_VERBS.match(rest) and len(text.split()) <= _AUTHOR_NOTE_MAX_WORDS:
+            return blocks[:-1]
+    return blocks
+
+
+def _without_pull_quotes(blocks: list[Block]) -> list[Block]:
+    """Drop a short quote or paragraph whose words a longer block of the body already says: a pull quote."""
+    holders: dict[str, list[int]] = {}  # content word -> the body blocks that use it, so the cost stays linear
+    words = [_content_words(block.text) for block in blocks]
+    for index, block in enumerate(blocks):
+        if block.kind in BODY_KINDS:
+            for word in words[index]:
+                holders.setdefault(word, []).append(index)
+    return [block for index, block in enumerate(blocks) if not _is_repeated(index, blocks, words, holders)]
+
+
+def _is_repeated(index: int, blocks: list[Block], words: list[set[str]], holders: dict[str, list[int]]) -> bool:
+    block, own = blocks[index], words[index]
+    if block.kind not in ("quote", "paragraph") or len(block.text.split()) > _PULL_QUOTE_MAX_WORDS:
+        return False
+    if len(own) < _PULL_QUOTE_MIN_WORDS:
+        return False
+    shared: dict[int, int] = {}
+    for word in own:
+        for other in holders.get(word, []):
+            if other != index and len(blocks[other].text) > len(block.text):
+                shared[other] = shared.get(other, 0) + 1
+    return any(count >= _PULL_QUOTE_SHARE * len(own) for count in shared.values())
+
+
+def _content_words(text: str) -> set[str]:
+    return {word for word in re.findall(r"\w+", text.casefold()) if word not in _FUNCTION_WORDS}
 
 
 def _trimmed(blocks: list[Block]) -> list[Block]:

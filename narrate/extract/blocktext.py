@@ -25,6 +25,12 @@ def clean_block_text(text: str) -> str:
     return _GLUED_NOTE.sub(_drop_note, text)
 
 
+def clean_table_text(text: str) -> str:
+    """``clean_block_text`` for each cell of a table block, keeping its rows and cells apart."""
+    rows = [[clean_block_text(cell) for cell in line.split("\t")] for line in text.split("\n")]
+    return "\n".join("\t".join(row) for row in rows if any(row))
+
+
 def _drop_note(match: re.Match[str]) -> str:
     word, punctuation, number = match.groups()
     if word.lower() in _NUMBERED:

@@ -26,8 +26,11 @@ _DATE_PATTERNS = (
 _DATE_PREFIX = re.compile(
     r"^(?:(?:first\s+|last\s+)?(?:published|posted|updated|modified)|date|on)\b\s*(?:on\b)?\s*:?\s*$", re.IGNORECASE
 )
+# After the date: a time, and on "Posted March 12, 2025 by the Health Department" who posted it.
 _TIME_SUFFIX = re.compile(
-    r"^[\s,|·•]*(?:(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?)?[\s,|·•]*$", re.IGNORECASE
+    r"^[\s,|·•]*(?:(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?)?[\s,|·•]*"
+    r"(?:by\s+[^.!?]{1,80})?$",
+    re.IGNORECASE,
 )
 
 _BY = re.compile(r"^(?:written\s+|posted\s+|words\s+)?by\b\s*:?\s*(?P<rest>.+)$", re.IGNORECASE)
@@ -58,7 +61,7 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def date_line(text: str) -> dt.date | None:
-    """The date, when the whole line is a date with at most a "Published"-style prefix and a time."""
+    """The date, when the whole line is a date with at most a "Published"-style prefix, a time and "by" whom."""
     found = _find_date(text)
     if found is None:
         return None

@@ -29,6 +29,9 @@ _WEAK_NAV = {
     "back", "next", "previous", "prev", "topics", "sections", "latest", "opinion", "updates", "campaigns",
     "programs", "policy", "research", "reports", "staff", "team", "our team", "board", "donors", "faq",
     "español", "en español", "english", "translate", "newsletter", "newsletters", "podcast", "videos",
+    "local", "politics", "business", "sports", "obituaries", "world", "nation", "health", "science",
+    "technology", "tech", "entertainment", "arts", "culture", "lifestyle", "food", "travel", "weather",
+    "education", "climate", "environment", "e-edition", "classifieds", "real estate", "puzzles", "games",
 }  # fmt: skip
 # Words allowed between share buttons: "Share on Facebook", "Email this article to a friend".
 _SHARE_FILLERS = {"on", "via", "to", "this", "the", "a", "with", "friend", "article", "story", "page", "post", "link"}
@@ -53,7 +56,8 @@ _NEWSLETTER_START = re.compile(
 _NEWSLETTER_WORDS = re.compile(r"\b(?:newsletter|inbox|mailing list|email updates)\b", re.IGNORECASE)
 _NEWSLETTER_VERBS = re.compile(r"\b(?:sign up|subscribe|get|receive|delivered|join)\b", re.IGNORECASE)
 _TEASER = re.compile(
-    r"^(?:read more|read also|also read|read next|see also|related(?: story| article| content| reading)?"
+    r"^(?:read more|read also|also read|read next|see also"
+    r"|related(?: stories| story| articles?| content| reading| posts?| links| coverage)?"
     r"|more|recommended|watch|listen|further reading)\s*[:：|»›]\s*\S",
     re.IGNORECASE,
 )
@@ -72,6 +76,24 @@ _PAGE_META = re.compile(
     r"|(?:photo|image|illustration|photograph|graphic)(?:\s+credit)?\s*:.*|(?:photo|image)\s+by\b.*"
     r"|(?:tags?|topics?|filed under|categories|category)\s*:.*|advertisement|continue reading(?: below)?)$",
     re.IGNORECASE,
+)
+# Press releases: the release line and the media contact above the text.
+_RELEASE = re.compile(
+    r"^(?:for immediate release|embargoed (?:until|for)\b.*|news release|press release)$", re.IGNORECASE
+)
+_CONTACT = re.compile(r"^(?:media |press )?contacts?\s*:", re.IGNORECASE)
+_CONTACT_DETAIL = re.compile(r"@|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|\b\d{3}-\d{4}\b")
+# Sections of reference material that end an article: never read, up to the next heading.
+_REFERENCES = re.compile(
+    r"^(?:notes|footnotes|endnotes|references|sources|citations|works cited|bibliography"
+    r"|(?:how to )?cite this(?: report| article| page| post| story| paper| brief| publication)?"
+    r"|media contacts?|press contacts?|for media inquiries)\s*:?$",
+    re.IGNORECASE,
+)
+# A caption copied with its photo credit: "... in April. (Tomás Villa / Harbor Daily Tribune)", "... Photo by Ann Lee."
+_CREDITED_CAPTION = re.compile(
+    r"(?:\((?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w.’'-]*\s*/\s*[A-Z][^()]{1,60}\)"
+    r"|(?:^|[.!?)]\s+)(?i:photo|photograph|image|illustration)s?\s+(?i:by|courtesy(?:\s+of)?)\s+[A-Z][^.]{1,60}\.?)$",
 )
 _BREADCRUMB = re.compile(r"^(?:you are here\b|home\s*[>›»/]\s*\w)", re.IGNORECASE)
 _NO_WORDS = re.compile(r"^[^\w]*$")
@@ -95,6 +117,10 @@ def is_furniture(text: str) -> bool:
         return True
     if words <= 20 and (_COPYRIGHT.search(text) or _PAGE_META.match(text)):
         return True
+    if words <= 40 and _CREDITED_CAPTION.search(text):
+        return True
+    if _RELEASE.match(text) or words <= 40 and _CONTACT.match(text) and _CONTACT_DETAIL.search(text):
+        return True
     return False
 
 
@@ -106,6 +132,11 @@ def is_menu_line(text: str) -> bool:
 def is_section_header(text: str) -> bool:
     """True for "Related content", "You might also like", "About the author": what follows is not the article."""
     return len(text.split()) <= 8 and _SECTION.match(text) is not None
+
+
+def is_reference_section(text: str) -> bool:
+    """True for "Notes", "Sources", "Cite this report", "Media contact": reference material, not the article."""
+    return _REFERENCES.match(text.strip()) is not None
 
 
 def is_about_author(text: str) -> bool:

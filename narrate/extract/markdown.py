@@ -1,7 +1,8 @@
-"""Markdown to an Article: headings, paragraphs, quotes and list items, as plain words.
+"""Markdown to an Article: headings, paragraphs, quotes, list items and tables, as plain words.
 
-Links become their text; images, code, tables, HTML comments and footnote references go. A leading
-"# Title" is the title, and YAML-style front matter may give the title, author and date.
+Links become their text; images and their captions (an emphasised line under the image), code,
+HTML comments, footnote references and definitions go. A leading "# Title" is the title, and
+YAML-style front matter may give the title, author and date.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from narrate.article import Article, Block, BlockKind
 from narrate.extract.assemble import build_article
 from narrate.extract.byline import join_names, parse_date
 from narrate.extract.language import language_code
+from narrate.extract.table import table_block
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
@@ -24,6 +26,9 @@ _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
 _TASK = re.compile(r"^\[[ xX]\]\s+")
 _DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])\s*$")
+_EMPHASISED_LINE = re.compile(r"^\s*([*_])(?!\1)\S.*\S\1\s*$")
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -82,7 +87,7 @@ def extract_markdown(text: str, *, source: str | None = None) -> Article:
     """Read an article written in Markdown."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     meta, text = _front_matter(text)
-    blocks = _blocks(_COMMENT.sub("", text))
+    blocks = _blocks(_without_image_captions(_COMMENT.sub("", text)))
     title = meta.get("title")
     if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title, blocks = blocks[0].text, blocks[1:]
@@ -129,16 +134,49 @@ def _scalar(value: str) -> str:
     return value
 
 
+def _without_image_captions(text: str) -> str:
+    """Drop the emphasised line that captions an image, right under it or after one blank line."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not _IMAGE_LINE.match(line):
+            continue
+        following = next((i for i in range(index + 1, min(index + 3, len(lines))) if lines[i].strip()), None)
+        if following is not None and _EMPHASISED_LINE.match(lines[following]):
+            lines[following] = ""
+    return "\n".join(lines)
+
+
+def _cells(line: str) -> list[str]:
+    line = line.strip()
+    line = line[1:] if line.startswith("|") else line
+    line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
+    return [_inline(cell.replace("\\|", "|")) for cell in _CELL_SEPARATOR.split(line)]
+
+
 def _blocks(text: str) -> list[Block]:
     builder = _Builder()
     fence: str | None = None
-    in_table = False
+    table: list[list[str]] | None = None
+    piped_row: str | None = None  # the last line, when it was a row of pipes: maybe a table's header
     blank_before = True
+
+    def end_table() -> None:
+        nonlocal table
+        block = table_block(table, header=True) if table else None
+        if block is not None:
+            builder.blocks.append(block)
+        table = None
+
     for line in text.split("\n"):
         if fence is not None:
             if line.strip().startswith(fence):
                 fence = None
             continue
+        if table is not None:
+            if line.strip() and "|" in line:
+                table.append(_cells(line))
+                continue
+            end_table()
         opening = _FENCE.match(line)
         if opening:
             builder.close()
@@ -146,16 +184,25 @@ def _blocks(text: str) -> list[Block]:
             continue
         if not line.strip():
             builder.close()
-            in_table = False
             blank_before = True
+            piped_row = None
             continue
         was_blank, blank_before = blank_before, False
-        if in_table or _DEFINITION.match(line):
+        if _DEFINITION.match(line):
             continue
-        if _TABLE_RULE.match(line) and "|" in line and builder.kind == "paragraph":
-            builder.discard()  # the open paragraph was the table's header row
-            in_table = True
+        if _TABLE_RULE.match(line) and "|" in line and (piped_row is not None or builder.kind == "paragraph"):
+            if piped_row is not None:
+                header = piped_row
+            else:
+                header = builder.lines.pop()  # the open paragraph's last line was the table's header row
+                if builder.lines:
+                    builder.close()
+                else:
+                    builder.discard()
+            table = [_cells(header)]
+            piped_row = None
             continue
+        piped_row = line if line.lstrip().startswith("|") else None
         setext = _SETEXT.match(line)
         if setext and builder.kind == "paragraph":
             builder.kind, builder.level = "heading", 1 if setext.group(1)[0] == "=" else 2
@@ -183,7 +230,7 @@ def _blocks(text: str) -> list[Block]:
             indent = len(item.group(1).expandtabs(4))
             builder.open("list_item", _TASK.sub("", item.group(2)), level=builder.list_level(indent))
         elif line.lstrip().startswith("|"):
-            builder.close()  # a table row: tables are not read aloud
+            builder.close()  # a row of pipes without the rule under its header is not a table
         elif was_blank and line.startswith("    ") and not builder.list_indents:
             continue  # an indented code block
         elif builder.kind is not None and not was_blank:
@@ -192,6 +239,7 @@ def _blocks(text: str) -> list[Block]:
             if not line.startswith(" "):
                 builder.list_indents.clear()
             builder.open("paragraph", line.strip())
+    end_table()
     builder.close()
     return builder.blocks
 

@@ -64,7 +64,7 @@ def _pieces(text: str) -> list[_Piece]:
         elif item:
             pieces.append(_Piece("list_item", item.group("text"), level=1 + min(indent // 2, 5)))
             joinable = True
-        elif last and last.kind != "quote" and _continues(last.text, line):
+        elif last and last.kind != "quote" and _continues(last.text, line) and not _stands_alone(last.text, line):
             last.text += " " + line
         else:
             pieces.append(_Piece("paragraph", line))
@@ -81,6 +81,11 @@ def _continues(previous: str, line: str) -> bool:
     return len(previous) >= _WRAPPED_LINE and not _title_case(previous)
 
 
+def _stands_alone(previous: str, line: str) -> bool:
+    """A teaser, caption or button line is never half of a wrapped sentence, whatever its punctuation."""
+    return is_furniture(previous) or is_furniture(line)
+
+
 def _title_case(text: str) -> bool:
     long_words = [w for w in text.split() if len(w) >= 4]
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
@@ -90,21 +95,25 @@ def _is_byline(text: str) -> bool:
     return parse_byline(text) is not None or date_line(text) is not None
 
 
-def _is_header_line(piece: _Piece, following: _Piece | None) -> bool:
-    """Lines that may stand before the first paragraph: menus, the title, bylines."""
+def _is_header_line(piece: _Piece, previous: _Piece | None, following: _Piece | None) -> bool:
+    """Lines that may stand before the first paragraph: menus, the title, a standfirst, bylines."""
     text = piece.text
     if piece.kind != "paragraph":
         return False
     if is_furniture(text) or is_menu_line(text) or is_heading_line(text) or _is_byline(text):
         return True
-    # A long headline is still a headline when the byline comes right under it.
-    return following is not None and _is_byline(following.text) and not _ENDS_SENTENCE.search(text)
+    if following is None or not _is_byline(following.text):
+        return False
+    # A long headline is still a headline when the byline comes right under it; a sentence between
+    # the headline and the byline is the standfirst.
+    return not _ENDS_SENTENCE.search(text) or previous is not None and is_heading_line(previous.text)
 
 
 def _body_start(pieces: list[_Piece]) -> int:
     for index, piece in enumerate(pieces):
+        previous = pieces[index - 1] if index else None
         following = pieces[index + 1] if index + 1 < len(pieces) else None
-        if not _is_header_line(piece, following):
+        if not _is_header_line(piece, previous, following):
             return index
     return len(pieces)
 
@@ -125,6 +134,8 @@ def _read_header(header: list[_Piece]) -> tuple[str | None, str | None, dt.date 
             author = author or (byline.author if byline else None)
             published = published or when
             first_byline = index if first_byline is None else first_byline
+        elif _ENDS_SENTENCE.search(text):
+            continue  # the standfirst: the show notes carry the summary, the narration starts with the article
         else:
             headings.append(index)  # a header line that is neither furniture nor byline is heading-like
     if not headings:

@@ -1,6 +1,7 @@
 """An HTML page to an Article, with trafilatura finding the article and its metadata.
 
-trafilatura's XML body keeps the structure we need: <head rend="h2">, <p>, <quote>, <list>/<item>.
+The page is tidied first (pagetree.tidy_page: notes, captions, pull quotes, embeds). trafilatura's
+XML body then keeps the structure we need: <head rend="h2">, <p>, <quote>, <list>/<item>, <table>.
 """
 
 from __future__ import annotations
@@ -12,20 +13,17 @@ import trafilatura
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 
-from narrate.article import Article, Block
+from narrate.article import Article, Block, BlockKind
 from narrate.errors import EmptyArticleError
 from narrate.extract.assemble import build_article
 from narrate.extract.byline import join_names
 from narrate.extract.decode import decode_bytes
 from narrate.extract.language import language_code
-from narrate.extract.title import same_text
+from narrate.extract.pagetree import tidy_page
+from narrate.extract.table import table_block
+from narrate.extract.title import is_heading_line, same_text
 
-# Footnote lists are references, not something to read aloud between the last paragraph and the outro.
-_PRUNE = [
-    "//*[contains(@class, 'footnotes') or contains(@class, 'endnotes')]",
-    "//*[@role='doc-endnotes' or @role='doc-footnote' or @role='doc-noteref']",
-]
-_NOTE_MARKER = re.compile(r"^\s*\[?(?:\d{1,3}|[*†‡§]+|[ivx]{1,4})\]?\s*$")
+_DATE_META = re.compile(r"date|published|publication|created|modified|_time\b|:time\b")
 _XML_NAMESPACE_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -36,17 +34,18 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     tree = trafilatura.load_html(text) if text.strip() else None
     if tree is None:
         raise EmptyArticleError(f"no article text found in {source}")
+    language = _declared_language(tree)
+    site_from_title = _site_from_title(tree)
     document = trafilatura.bare_extraction(
-        tree,
+        tidy_page(tree),
         url=url,
         with_metadata=True,
         output_format="xml",  # keep the body as a tree; the default also renders plain text we do not use
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         include_links=False,
-        include_formatting=True,  # keeps <sup> apart, so note markers can be told from the words
-        prune_xpath=_PRUNE,
+        include_formatting=True,  # marks bold cells, which name the columns of tables without <th>
         # Only dates the page states as such: the extensive search guesses from "© 2024" footers.
         date_extraction_params={
             "original_date": True,
@@ -58,16 +57,23 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         raise EmptyArticleError(f"no article text found in {source}")
     blocks = _blocks(document.body)
     title = document.title
-    if blocks and blocks[0].kind == "heading" and (not title or _starts_with(title, blocks[0].text)):
-        title = blocks[0].text  # the page's own headline, without the " | Site name" of <title>
+    if blocks and blocks[0].kind == "heading":
+        headline = blocks[0].text
+        if not title or _starts_with(title, headline) or (len(headline.split()) >= 4 and not _has_headline(tree)):
+            # The page's own headline: <title> adds " | Site name", or on old pages names only the site.
+            title = headline
+    # Only a date the page's markup states is sure; one found in its text may be a "last updated" footer.
+    dated = _date(document.date)
+    stated, guessed = (dated, None) if _dated_in_markup(tree) else (None, dated)
     return build_article(
         title,
         blocks,
         source=source,
         author=_authors(document.author),
-        published=_date(document.date),
-        site=document.sitename or None,
-        language=_declared_language(tree),
+        published=stated,
+        guessed_published=guessed,
+        site=_site(document.sitename, site_from_title),
+        language=language,
         canonical_url=document.url or url,
         summary=document.description or None,
     )
@@ -82,14 +88,20 @@ def _blocks(body: _Element) -> list[Block]:
             level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
             blocks.append(Block("heading", _text(element), level=level))
         elif tag == "p":
-            blocks.append(Block("paragraph", _text(element)))
+            text = _text(element)
+            kind: BlockKind = "heading" if _is_bold_only(element) and is_heading_line(text) else "paragraph"
+            blocks.append(Block(kind, text, level=2 if kind == "heading" else 0))
         elif tag == "quote":
             paragraphs = [child for child in element if child.tag == "p"]
             blocks.extend(Block("quote", _text(part)) for part in paragraphs or [element])
         elif tag == "list":
             blocks.extend(_list_items(element, level=1))
-        elif tag in ("code", "table", "graphic", "lb"):
-            continue  # read aloud, code and tables are noise; images have no words
+        elif tag == "table":
+            table = table_block(*_rows(element))
+            if table is not None:
+                blocks.append(table)
+        elif tag in ("code", "graphic", "lb"):
+            continue  # read aloud, code is noise; images have no words
         elif len(element):
             blocks.extend(_blocks(element))
         elif (element.text or "").strip():
@@ -109,11 +121,60 @@ def _list_items(element: _Element, level: int) -> list[Block]:
     return blocks
 
 
+def _is_bold_only(paragraph: _Element) -> bool:
+    """A paragraph set in bold and nothing else: how many editors write a subheading."""
+    return (
+        len(paragraph) == 1
+        and paragraph[0].tag == "hi"
+        and paragraph[0].get("rend") == "#b"
+        and not (paragraph.text or "").strip()
+        and not (paragraph[0].tail or "").strip()
+    )
+
+
+def _has_headline(tree: HtmlElement) -> bool:
+    root = tree.getroottree().getroot()
+    titled = root.xpath(".//meta[@property='og:title' or @name='og:title' or @name='twitter:title']")
+    return bool(root.findall(".//h1")) or bool(titled)
+
+
+def _dated_in_markup(tree: HtmlElement) -> bool:
+    """The page states its date for machines: a date meta tag, a <time datetime>, or JSON-LD."""
+    root = tree.getroottree().getroot()
+    for meta in root.iterfind(".//meta"):
+        key = " ".join(meta.get(name) or "" for name in ("property", "name", "itemprop", "http-equiv")).lower()
+        if _DATE_META.search(key) and (meta.get("content") or "").strip():
+            return True
+    if root.xpath(".//time[@datetime] | .//*[@itemprop='datePublished']"):
+        return True
+    return any("datePublished" in (script.text or "") for script in root.iterfind(".//script"))
+
+
+def _rows(table: _Element) -> tuple[list[list[str]], bool | None]:
+    """The cell texts of trafilatura's <table>; True when the first row after a caption is marked as a header."""
+    rows = [[cell for cell in row if cell.tag == "cell"] for row in table.iter("row")]
+    filled = [[cell for cell in row if _text(cell)] for row in rows]
+    filled = [row for row in filled if row]
+    if len(filled) > 1 and len(filled[0]) == 1 and max(len(row) for row in rows) > 1:
+        filled = filled[1:]  # the caption row, which table_block takes apart
+    marked = bool(filled) and all(_is_head(cell) for cell in filled[0])
+    return [[_text(cell) for cell in row] for row in rows], (True if marked else None)
+
+
+def _is_head(cell: _Element) -> bool:
+    """A <th>, or a cell whose words are all bold."""
+    if cell.get("role") == "head":
+        return True
+    bold = [child for child in cell if child.tag == "hi" and child.get("rend") == "#b"]
+    loose = (cell.text or "").strip() or any((child.tail or "").strip() for child in cell)
+    return len(bold) == len(cell) > 0 and not loose
+
+
 def _text(element: _Element) -> str:
-    """The element's words, leaving out nested lists and footnote markers such as <sup>1</sup>."""
+    """The element's words, leaving out nested lists (tidy_page took the footnote markers out)."""
     parts: list[str] = [element.text or ""]
     for child in element:
-        if child.tag == "list" or (child.tag == "hi" and child.get("rend") == "#sup" and _is_note(child)):
+        if child.tag == "list":
             pass
         elif child.tag == "lb":
             parts.append(" ")
@@ -121,10 +182,6 @@ def _text(element: _Element) -> str:
             parts.append(_text(child))
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
-
-
-def _is_note(element: _Element) -> bool:
-    return _NOTE_MARKER.match("".join(element.itertext())) is not None
 
 
 def _declared_language(tree: HtmlElement) -> str | None:
@@ -139,6 +196,20 @@ def _declared_language(tree: HtmlElement) -> str | None:
             if code:
                 return code
     return None
+
+
+def _site_from_title(tree: HtmlElement) -> str | None:
+    """The site's name as the <title> ends: "Headline | Site", "Headline - Site"."""
+    titles = tree.getroottree().getroot().findall(".//title")
+    parts = re.split(r"\s+[|\u2013\u2014-]\s+", " ".join(titles[0].text_content().split())) if titles else []
+    return parts[-1] if len(parts) > 1 and len(parts[-1].split()) <= 6 else None
+
+
+def _site(sitename: str | None, from_title: str | None) -> str | None:
+    """trafilatura falls back to the host name; a listener would rather hear the name the page gives itself."""
+    if sitename and re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+", sitename) and from_title:
+        return from_title
+    return sitename or None
 
 
 def _authors(raw: str | None) -> str | None:

@@ -235,6 +235,7 @@ MD_BLOCKS = [
         "A personal example, a single number and a clear request are usually enough. If you "
         "represent a group, say so — but speak in your own words."
     ),
+    ("table", "Meeting\tDay\tTime\nFinance committee\tTuesday\t6 p.m.\nFull council\tThursday\t7 p.m."),
     ("heading", "After you speak"),
     (
         "paragraph",
@@ -336,7 +337,7 @@ def test_markdown_example() -> None:
         article,
         [
             "By Marcus Bell", "editor: add the hearing calendar link", "Residents lining up to speak",
-            "hearing-line.jpg", "https://council.example.gov/agendas", "Finance committee", "Full council",
+            "hearing-line.jpg", "https://council.example.gov/agendas",
             "Many clerks also accept comments",
         ],
     )  # fmt: skip

@@ -48,7 +48,7 @@ def test_inline_syntax_becomes_plain_words() -> None:
     )
 
 
-def test_lists_quotes_and_what_is_not_read() -> None:
+def test_lists_quotes_tables_and_what_is_not_read() -> None:
     text = (
         "# T\n\nIntro.\n\n- first\n  - nested\n    - deeper\n- second item\n  continued lazily\n"
         "- [x] done task\n\n1) one\n2) two\n\n"
@@ -68,6 +68,7 @@ def test_lists_quotes_and_what_is_not_read() -> None:
         ("list_item", 1, "two"),
         ("quote", 0, "Quoted line one line two."),
         ("quote", 0, "Second quoted paragraph."),
+        ("table", 1, "Name\tCost\nA\t1"),
         ("paragraph", 0, "Last."),
     ]
 
@@ -76,3 +77,37 @@ def test_without_a_title_the_first_sentence_is_used() -> None:
     article = extract_markdown("## Background\n\nThe water board met on Monday to review rates. It adjourned.\n")
     assert article.title == "The water board met on Monday to review rates"
     assert article.blocks[0].text == "Background"
+
+
+def test_tables_with_and_without_outer_pipes_and_escaped_pipes() -> None:
+    text = (
+        "# T\n\nIntro.\n\n| Year | Farms | Note |\n|------|------:|:----:|\n| 2023 | **15** | a \\| b |\n"
+        "| 2024 | 18 | |\n\nA lead-in line\nYear | Count\n--- | ---\n2024 | 7\nNext paragraph.\n"
+    )
+    assert blocks(text) == [
+        ("paragraph", 0, "Intro."),
+        ("table", 1, "Year\tFarms\tNote\n2023\t15\ta | b\n2024\t18\t"),
+        ("paragraph", 0, "A lead-in line"),
+        ("table", 1, "Year\tCount\n2024\t7"),
+        ("paragraph", 0, "Next paragraph."),
+    ]
+
+
+def test_an_image_caption_goes_with_the_image() -> None:
+    text = (
+        "# T\n\n![Volunteers in a field](field.jpg)\n*Volunteers count monarchs. Photo: Ann Lee.*\n\n"
+        "The count rose this year.\n\n![A chart](chart.png)\n\n_Counts by year._\n\n*An aside the author wrote.*\n"
+    )
+    assert blocks(text) == [
+        ("paragraph", 0, "The count rose this year."),
+        ("paragraph", 0, "An aside the author wrote."),
+    ]
+
+
+def test_related_posts_and_share_lines_at_the_end_are_not_read() -> None:
+    text = (
+        "# T\n\nThe count rose this year.\n\n---\n\n*Share this post:* [Facebook](https://f.example) · "
+        "[Email](mailto:?s=x)\n\n**Related posts:** [Milkweed from seed](https://t.example/a) · "
+        "[The regal fritillary](https://t.example/b)\n"
+    )
+    assert blocks(text) == [("paragraph", 0, "The count rose this year.")]

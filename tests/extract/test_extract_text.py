@@ -145,3 +145,71 @@ def test_language_is_detected_only_when_clear() -> None:
     )
     assert extract_text(german).language == "de"
     assert extract_text("Short note.").language is None
+
+
+def test_standfirst_between_headline_and_byline_is_not_the_title_nor_the_text() -> None:
+    article = extract_text(
+        "Subscribe\nSign In\nThe Gazette\nLocal\nPolitics\nSports\nLOCAL\nSchools Brace for a Hotter Summer\n"
+        "Districts are buying fans and shade sails before the first heat wave.\nBy Jane Doe, Staff Writer\n"
+        f"Updated June 2, 2025, 7:45 p.m.\nShare on Facebook\n{PARAGRAPH_A}\n{PARAGRAPH_B}\n"
+    )
+    assert (article.title, article.author, article.published) == (
+        "Schools Brace for a Hotter Summer", "Jane Doe", dt.date(2025, 6, 2)
+    )
+    assert [block.text for block in article.blocks] == [PARAGRAPH_A, PARAGRAPH_B]
+
+
+def test_teaser_and_caption_lines_are_never_joined_to_the_sentence_under_them() -> None:
+    text = (
+        f"A Title Line\n\n{PARAGRAPH_A}\nREAD MORE: Districts across the state scramble for air conditioners\n"
+        f"{PARAGRAPH_B}\nA fan in a classroom at Elm Street School. (Ann Lee / The Gazette)\n{PARAGRAPH_C}\n"
+        "Teachers at Oak Street hung wet towels in the windows. Photo courtesy of Oak Street PTA.\n"
+    )
+    assert [block.text for block in extract_text(text).blocks] == [PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C]
+
+
+def test_a_pull_quote_is_read_once_where_the_body_says_it() -> None:
+    quote = "“Every classroom over 90 degrees is a classroom where nobody learns,” said Principal Ana Ruiz."
+    pulled = "A classroom over 90 degrees is a classroom where nobody learns."
+    text = f"A Title Line\n\n{PARAGRAPH_A}\n\n{pulled}\n\n{quote}\n"
+    assert [block.text for block in extract_text(text).blocks] == [PARAGRAPH_A, quote]
+    # Sharing a few words is not repeating: a short paragraph of its own stays.
+    own = "Nobody learns in a classroom like that, teachers said."
+    assert [block.text for block in extract_text(f"A Title Line\n\n{own}\n\n{quote}\n").blocks] == [own, quote]
+
+
+def test_press_release_contact_lines_and_boilerplate_after_the_end_mark() -> None:
+    text = (
+        "FOR IMMEDIATE RELEASE\n\nContact: Ann Lee, ann@gazette.example.org, (555) 014-2290\n\n"
+        f"Schools Brace for a Hotter Summer\n\n{PARAGRAPH_A}\n\n{PARAGRAPH_B}\n\n###\n\n"
+        "About the Coalition\nThe Coalition is a group of parents founded in 2016 that works for cool schools.\n"
+    )
+    article = extract_text(text)
+    assert article.title == "Schools Brace for a Hotter Summer"
+    assert [block.text for block in article.blocks] == [PARAGRAPH_A, PARAGRAPH_B]
+
+
+def test_notes_sources_and_citation_sections_are_not_read_up_to_the_next_heading() -> None:
+    text = (
+        f"A Title Line\n\n{PARAGRAPH_A}\n\nSources\n\nRegional schools report, 2023.\n\n"
+        f"What parents want\n\n{PARAGRAPH_B}\n\nCite this article\n\n"
+        "Doe, Jane. “Schools Brace for Heat.” The Gazette, 2024.\n"
+    )
+    assert kinds_and_texts(text) == [
+        ("paragraph", PARAGRAPH_A),
+        ("heading", "What parents want"),
+        ("paragraph", PARAGRAPH_B),
+    ]
+
+
+def test_the_authors_note_under_the_article_is_not_read() -> None:
+    text = (
+        f"A Title Line\n\nBy Jane Doe\n\n{PARAGRAPH_A}\n\n{PARAGRAPH_B}\n\n"
+        "Jane Doe covers schools for the Gazette. Reach her at jdoe@gazette.example.com.\n"
+    )
+    assert [block.text for block in extract_text(text).blocks] == [PARAGRAPH_A, PARAGRAPH_B]
+    # Without a known author, or when the sentence is the article's, it stays.
+    kept = f"A Title Line\n\n{PARAGRAPH_A}\n\nJane Doe covers schools for the Gazette.\n"
+    assert [block.text for block in extract_text(kept).blocks] == [
+        PARAGRAPH_A, "Jane Doe covers schools for the Gazette."
+    ]

@@ -111,7 +111,8 @@ def test_transcript_keeps_the_articles_headings_paragraphs_lists_and_quotes(
     items = [text_of(li) for li in transcript.xpath(".//ul/li")]
     assert items == ["Meters in every field.", "A fund for drip irrigation."]
     quotes = [text_of(q) for q in transcript.xpath(".//blockquote")]
-    assert quotes == ["We all pay for water we waste. That has to stop."]
+    # The transcript says what the audio says: the spoken quote markers are part of it.
+    assert quotes == ["Quote. We all pay for water we waste. That has to stop. End quote."]
     paragraphs = [text_of(p) for p in transcript.xpath("./p[not(@class)]")]
     assert paragraphs[1] == "The council voted 7 to 2 on Tuesday. The bill caps use at 40% of the river."
     assert paragraphs[2] == "Farms get three years to adapt."

@@ -1,0 +1,193 @@
+"""The page's HTML tree tidied before trafilatura reads it: what no listener should hear, taken out.
+
+trafilatura finds the article well, but keeps some things that sit inside it on real pages:
+footnote markers and notes, image captions and photo credits, pull quotes, standfirsts and
+embedded posts. They are recognised here by the markup sites use for them, which the plain
+text no longer shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+# A footnote marker as linked or raised text: "1", "[2]", "(3)", "*", "†", "iv".
+_NOTE_MARKER = re.compile(r"^\s*[\[(]?(?:\d{1,3}|[*†‡§]+|[ivx]{1,4})[\])]?\s*$")
+# "10<sup>6</sup>", "km<sup>2</sup>": a power, not a note.
+_EXPONENT_BASE = re.compile(r"(?:\d|\b(?:mm|cm|m|km|in|ft|yd|mi))$")
+_NOTE_SECTION = re.compile(r"^(?:wp-block-)?(?:foot|end)notes?(?:[-_](?:list|content|section|container|wrap|area))?$")
+_NOTE_ID = re.compile(r"^(?:fn|footnote|endnote|note)[-_:]?\d", re.IGNORECASE)
+_NOTE_ROLES = {"doc-endnotes", "doc-footnote", "doc-endnote", "doc-noteref"}
+_CAPTION = re.compile(
+    r"caption|^credits?$|^(?:photo|image|img|media|picture|figure|video)[-_]?credits?|^credit[-_]?(?:line|text)"
+)
+_PULL_QUOTE = re.compile(r"pull[-_]?quote")
+_STANDFIRST = re.compile(r"(?:^|[-_])(?:subtitle|dek|standfirst|sub-?headline)(?:$|[-_])")
+_EMBEDDED_POST = {"twitter-tweet", "bluesky-embed", "mastodon-embed", "instagram-media", "tiktok-embed", "fb-post"}
+_EMBED_LINK = re.compile(r"^(?:pic\.twitter\.com|https?://t\.co|https?://bsky\.app|https?://www\.instagram\.com)/")
+_LEAD_IN = re.compile(r":[\s\"'”’)]*$")
+_INVISIBLE = {"script", "style", "noscript", "template", "br"}
+_LAYOUT_CONTENT = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "form", "article"}
+# A data table's cell holds a figure or a phrase; a cell holding paragraphs of prose is page layout.
+_DATA_CELL_MAX_WORDS = 50
+# Captions are a line or two; a long element named "caption" is a layout wrapper with the article in it.
+_CAPTION_MAX_WORDS = 80
+# A standfirst stands above the article: below the first real paragraph, "subtitle" names a subheading.
+_PARAGRAPH_MIN_WORDS = 12
+
+
+def tidy_page(tree: HtmlElement) -> HtmlElement:
+    """Remove footnotes and their markers, captions and credits, pull quotes, standfirsts and embedded posts.
+
+    Tables that lay out the page (old sites put the whole article in a cell) become plain divisions,
+    so that the article inside is read as text and a data table inside it keeps its place.
+
+    An embedded post (a tweet, a Bluesky or Mastodon post) right after a lead-in ending in a colon
+    is part of the argument ("She wrote on Tuesday:"): its words stay, as a block quote. Any other
+    embedded post is decoration and goes. Changes ``tree`` in place and returns it.
+    """
+    for table in list(tree.iter("table")):
+        if _lays_out_page(table):
+            _unwrap_table(table)
+    body_started = False
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue  # comments, processing instructions, or already removed with an ancestor
+        classes = set((element.get("class") or "").split())
+        if classes & _EMBEDDED_POST:
+            _replace_embedded_post(element)
+        elif element.tag == "figcaption" and _table_in(element.getparent()) is not None:
+            _make_table_caption(element)
+        elif _is_note(element, classes) or _is_caption(element, classes) or _is_pull_quote(classes):
+            _drop(element)
+        elif not body_started and _is_standfirst(classes):
+            _drop(element)
+        elif element.tag == "p" and len(element.text_content().split()) >= _PARAGRAPH_MIN_WORDS:
+            body_started = True
+    return tree
+
+
+def _own_cells(table: HtmlElement) -> list[HtmlElement]:
+    return table.xpath("./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th")
+
+
+def _lays_out_page(table: HtmlElement) -> bool:
+    """Headings, paragraphs, lists or another table in a cell, or a cell of prose: page layout, not data."""
+    for cell in _own_cells(table):
+        if any(child.tag in _LAYOUT_CONTENT for child in cell.iter() if child is not cell):
+            return True
+        if len(cell.text_content().split()) > _DATA_CELL_MAX_WORDS:
+            return True
+    return False
+
+
+def _unwrap_table(table: HtmlElement) -> None:
+    rows = table.xpath("./tr | ./*/tr")
+    for element in [*_own_cells(table), *rows, *table.xpath("./thead | ./tbody | ./tfoot"), table]:
+        element.tag = "div"
+        for name in ("colspan", "rowspan", "width", "valign", "align", "bgcolor"):
+            element.attrib.pop(name, None)
+
+
+def _is_note(element: HtmlElement, classes: set[str]) -> bool:
+    """A footnote or endnote section, one note, or a marker pointing at one."""
+    if element.get("role") in _NOTE_ROLES or any(_NOTE_SECTION.match(name) for name in classes):
+        return True
+    if element.tag in ("li", "div", "p", "aside") and _NOTE_ID.match(element.get("id") or ""):
+        return True
+    if element.tag == "sup" and _NOTE_MARKER.match(element.text_content()):
+        return not _EXPONENT_BASE.search(_text_before(element))
+    if element.tag == "a" and (element.get("href") or "").startswith("#"):
+        return _NOTE_MARKER.match(element.text_content()) is not None
+    return False
+
+
+def _text_before(element: HtmlElement) -> str:
+    previous = element.getprevious()
+    if previous is not None:
+        return previous.tail or ""
+    parent = element.getparent()
+    return (parent.text or "") if parent is not None else ""
+
+
+def _is_caption(element: HtmlElement, classes: set[str]) -> bool:
+    if element.tag == "figcaption":
+        return True
+    if element.tag in ("table", "caption") or not any(_CAPTION.search(name) for name in classes):
+        return False
+    return len(element.text_content().split()) <= _CAPTION_MAX_WORDS
+
+
+def _is_pull_quote(classes: set[str]) -> bool:
+    return any(_PULL_QUOTE.search(name) for name in classes)
+
+
+def _is_standfirst(classes: set[str]) -> bool:
+    """The summary under the headline: the show notes carry it, the narration starts with the article."""
+    return any(_STANDFIRST.search(name) for name in classes)
+
+
+def _table_in(figure: HtmlElement | None) -> HtmlElement | None:
+    return next(figure.iter("table"), None) if figure is not None and figure.tag == "figure" else None
+
+
+def _make_table_caption(figcaption: HtmlElement) -> None:
+    """A figure's caption under a table titles the table: move it into the table, where table captions go."""
+    table = _table_in(figcaption.getparent())
+    caption = figcaption.makeelement("caption", {})
+    caption.text = " ".join(figcaption.text_content().split())
+    _drop(figcaption)
+    if table is not None:
+        table.insert(0, caption)
+
+
+def _replace_embedded_post(element: HtmlElement) -> None:
+    paragraph = next(_paragraphs(element), None)
+    if paragraph is None or not _LEAD_IN.search(_lead_in(element)):
+        _drop(element)
+        return
+    for link in list(paragraph.iter("a")):
+        if _EMBED_LINK.match((link.get("href") or "").strip()) or _EMBED_LINK.match(link.text_content().strip()):
+            _drop(link)
+    quote = element.makeelement("blockquote", {})  # a plain quote: trafilatura drops the embed's own markup
+    quote.tail = element.tail
+    new = element.makeelement("p", {})
+    new.text = " ".join(paragraph.text_content().split())
+    quote.append(new)
+    element.getparent().replace(element, quote)
+
+
+def _lead_in(element: HtmlElement) -> str:
+    """The text just before ``element``: the tail of the element before it, or that element's own words."""
+    previous = element.getprevious()
+    while previous is not None and (not isinstance(previous.tag, str) or previous.tag in _INVISIBLE):
+        if (previous.tail or "").strip():
+            return previous.tail.strip()
+        previous = previous.getprevious()
+    if previous is None:
+        parent = element.getparent()
+        return (parent.text or "").strip() if parent is not None else ""
+    return (previous.tail or "").strip() or previous.text_content().strip()
+
+
+def _paragraphs(element: HtmlElement) -> Iterator[HtmlElement]:
+    for paragraph in element.iter("p"):
+        if paragraph.text_content().strip():
+            yield paragraph
+
+
+def _drop(element: HtmlElement) -> None:
+    """Remove ``element`` but keep the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
