@@ -216,7 +216,8 @@ def template_fields(article: Article, feed_title: str = "") -> dict[str, str]:
     published = article.published
     date = f"{MONTH_NAMES[published.month - 1]} {published.day}, {published.year}" if published else ""
     return {
-        "title": " ".join(article.title.split()),
+        # "…of Water Rights. from the Gazette" would break the outro in two: templates add their own stops.
+        "title": " ".join(article.title.split()).rstrip("."),
         "author": author,
         "site": site,
         "date": date,
@@ -270,9 +271,10 @@ def render_template(template: str, fields: Mapping[str, str], name: str) -> str:
 # A full stop, question or exclamation mark (and closing quotes or brackets) followed by a space.
 _SENTENCE_END = re.compile(r"(?<!\S)(\S*?)([.!?\u2026]+)([\"'\u201d\u2019\u00bb)\]]*)\s+(?=(\S))")
 _NEVER_ENDS = frozenset(
-    "mr mrs ms dr prof sen rep gov gen lt col capt sgt rev hon pres st mt ft jr sr vs v cf e.g i.e approx".split()
+    "mr mrs ms dr prof sen sens rep reps gov gen lt col capt sgt rev hon pres st mt ft jr sr vs v cf e.g i.e approx"
+    " adm maj msgr supt h.res s.res h.j.res s.j.res h.con.res s.con.res".split()
 )
-_ENDS_UNLESS_NUMBER = frozenset("no nos pp jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_ENDS_UNLESS_NUMBER = frozenset("no nos pp p vol fig ca jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _OPENERS = "\"'([{\u201c\u2018\u00ab"
 
