@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, bench/ comes first on the path, and bench/feeds.py would hide the feeds package.
+sys.path[0] = str(ROOT)
 
 
 def main() -> int:

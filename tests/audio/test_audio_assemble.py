@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from narrate import audio
 from narrate.audio import AudioOptions, Part, assemble, measure_loudness, probe
 from narrate.errors import AudioError
 from tests.audio.inputs import RATE, decode, mp3_frames, music_file, speechlike, tone, write_wav
@@ -155,32 +156,40 @@ def test_parts_at_another_sample_rate_are_converted(tmp_path: Path) -> None:
 
 def test_stitching_streams_to_disk_one_part_at_a_time(tmp_path: Path) -> None:
     # Linear work shows in the structure: after part k the stitched file holds exactly parts 0..k,
-    # and memory never holds more than a few parts, however many there are.
-    part_seconds, pause_ms, count = 0.2, 100, 200
+    # and memory does not grow with the number of parts (only by the meter's 16 bytes per 100 ms).
+    part_seconds, pause_ms = 0.2, 100
     part = write_wav(tmp_path / "part.wav", speechlike(part_seconds, -20.0))
-    part_bytes = int(part_seconds * RATE) * 2
-    step_bytes = part_bytes + int(pause_ms * RATE / 1000) * 2
-    work = tmp_path / "work"
-    sizes: list[int] = []
+    step_bytes = int(part_seconds * RATE) * 2 + int(pause_ms * RATE / 1000) * 2
 
-    def progress(fraction: float) -> None:
-        stitched = list(work.rglob("*.wav"))
-        if len(sizes) < count and stitched:
-            sizes.append(stitched[0].stat().st_size)
+    def stitch(count: int) -> tuple[list[int], int]:
+        work = tmp_path / f"work-{count}"
+        sizes: list[int] = []
 
-    tracemalloc.start()
-    try:
-        assembly = assemble([Part(part, pause_ms)] * count, tmp_path / "long.mp3", OPTIONS, work_dir=work,
-                            progress=progress)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+        def progress(fraction: float) -> None:
+            stitched = list(work.rglob("*.wav"))
+            if len(sizes) < count and stitched:
+                sizes.append(stitched[0].stat().st_size)
+
+        tracemalloc.start()
+        try:
+            assembly = assemble([Part(part, pause_ms)] * count, tmp_path / "long.mp3", OPTIONS, work_dir=work,
+                                progress=progress)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert assembly.duration == pytest.approx(count * (part_seconds + pause_ms / 1000), abs=1e-6)
+        assert list(work.iterdir()) == []  # the scratch space is cleaned up
+        return sizes, peak
+
+    short_sizes, short_peak = stitch(50)
+    sizes, peak = stitch(250)
 
     header = 44
-    assert sizes == [header + step_bytes * (k + 1) for k in range(count)]
-    assert peak < count * step_bytes / 10
-    assert assembly.duration == pytest.approx(count * (part_seconds + pause_ms / 1000), abs=1e-6)
-    assert list(work.iterdir()) == []  # the scratch space is cleaned up
+    assert short_sizes == [header + step_bytes * (k + 1) for k in range(50)]
+    assert sizes == [header + step_bytes * (k + 1) for k in range(250)]
+    # 200 more parts are 2.6 MB of audio; holding even a tenth of it would show.
+    assert peak - short_peak < 200 * step_bytes / 10
+    assert peak < 1_000_000
 
 
 def test_progress_rises_to_one(tmp_path: Path) -> None:
@@ -243,3 +252,34 @@ def test_no_parts_is_an_audio_error(tmp_path: Path) -> None:
     with pytest.raises(AudioError, match="hold no samples"):
         assemble([empty, empty], tmp_path / "episode.mp3", OPTIONS)
     assert not (tmp_path / "episode.mp3").exists()
+
+
+def test_speech_takes_one_ffmpeg_run(tmp_path: Path, piper_sentence: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The gain comes from the meter fed while stitching and the MP3 is checked as it is encoded:
+    # no measuring pass before, no reading the MP3 again after, and no second encode for ordinary speech.
+    runs: list[list[str]] = []
+    real_ffmpeg = audio._ffmpeg
+
+    def counted(args: list[str], **kwargs):
+        runs.append(args)
+        return real_ffmpeg(args, **kwargs)
+
+    monkeypatch.setattr(audio, "_ffmpeg", counted)
+    out = tmp_path / "episode.mp3"
+    assembly = assemble([Part(piper_sentence, 300)] * 6, out, OPTIONS)
+
+    assert len(runs) == 1 and "libmp3lame" in runs[0]
+    assert assembly.loudness == measure_loudness(out)
+    assert -19.5 <= assembly.loudness.integrated <= -18.5 and assembly.loudness.true_peak <= -1.0
+
+
+def test_an_ffmpeg_without_loopback_decoders_measures_the_file_after(
+    tmp_path: Path, piper_sentence: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = [Part(piper_sentence, 300)] * 3
+    checked = assemble(parts, tmp_path / "checked.mp3", OPTIONS)
+    monkeypatch.setattr(audio, "_has_loopback_decoders", lambda: False)
+    measured = assemble(parts, tmp_path / "measured.mp3", OPTIONS)
+
+    assert (tmp_path / "measured.mp3").read_bytes() == (tmp_path / "checked.mp3").read_bytes()
+    assert measured.loudness == checked.loudness == measure_loudness(tmp_path / "measured.mp3")
