@@ -256,10 +256,10 @@ def render_template(template: str, fields: Mapping[str, str], name: str) -> str:
     except ValueError as error:
         message = f"the {name} template is malformed ({error}); write a literal brace as {{{{ or }}}}"
         raise ConfigError(message) from None
-    known = ", ".join("{" + field + "}" for field in TEMPLATE_FIELDS)
-    for _, field, spec, conversion in parts:
-        if field is not None and (field not in fields or spec or conversion):
-            raise ConfigError(f"the {name} template uses an unknown field {{{field}}}; known fields: {known}")
+    known = ", ".join("{" + known_field + "}" for known_field in TEMPLATE_FIELDS)
+    for _, used, spec, conversion in parts:
+        if used is not None and (used not in fields or spec or conversion):
+            raise ConfigError(f"the {name} template uses an unknown field {{{used}}}; known fields: {known}")
     text = template.format_map(fields)
     for pattern, replacement in _TEMPLATE_TIDY:
         text = pattern.sub(replacement, text)
