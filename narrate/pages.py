@@ -25,7 +25,7 @@ from feeds.text import one_line
 from narrate.article import Article, Block, article_from_dict
 from narrate.errors import NotFoundError, PublishError
 from narrate.normalize import MONTH_NAMES
-from narrate.publish import cover, feed_path
+from narrate.publish import cover, feed_path, page_path
 from narrate.script import QUOTE_START, Script, table_sentences
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode
@@ -94,7 +94,8 @@ def episode_embed_path(episode_id: str) -> str:
 
 def episode_page_url(settings: Settings, episode_id: str) -> str:
     # The trailing slash matters: the page's relative links resolve against it.
-    return settings.public_url(f"{_episode_dir(episode_id)}/")
+    _episode_dir(episode_id)  # refuses an unsafe id
+    return settings.public_url(page_path(episode_id))
 
 
 def feed_page_path(slug: str) -> str:

@@ -16,15 +16,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from feeds.chapters import chapters_json
 from feeds.transcript import Cue, webvtt
 from narrate.article import Article, article_from_dict, article_to_dict
 from narrate.audio import AudioOptions, Chapter, Part, Tags, assemble, write_tags
 from narrate.cache import SegmentCache, segment_key
-from narrate.engines import get_engine
+from narrate.engines import check_engine, engine_class, get_engine
 from narrate.errors import ConfigError, NarrateError
 from narrate.lexicon import feed_lexicon
 from narrate import pages
-from narrate.publish import check_feed, cover, episode_paths, install, rebuild_feed, remove, write_chapters_file
+from narrate.publish import check_feed, cover, episode_paths, install, rebuild_feed, remove
 from narrate.script import Script, ScriptOptions, Segment, build_script
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode, Status, Store, utcnow
@@ -91,9 +92,10 @@ def engine_choice(
 def make_script(settings: Settings, article: Article, feed_slug: str, engine: str = "", voice: str = "") -> Script:
     """The speech script exactly as a render would speak it."""
     feed = settings.feed(feed_slug)
-    name, voice = engine_choice(settings, feed, engine, voice, article.language or "")
-    tts = get_engine(name, settings, voice)
-    return build_script(article, script_options(settings, feed, article, tts.max_chars), feed_lexicon(settings.home, feed.slug))
+    name, _ = engine_choice(settings, feed, engine, voice, article.language or "")
+    max_chars = engine_class(name).max_chars  # no need to load a voice just to know its limit
+    options = script_options(settings, feed, article, max_chars)
+    return build_script(article, options, feed_lexicon(settings.home, feed.slug))
 
 
 def submit(
@@ -110,7 +112,7 @@ def submit(
     feed_settings = settings.feed(feed)
     check_feed(feed_settings)
     name, voice = engine_choice(settings, feed_settings, engine, voice, article.language or "")
-    get_engine(name, settings, voice)  # an unknown engine or missing voice fails now, not in a worker
+    check_engine(name, settings, voice)  # an unknown engine or missing voice fails now, not in a worker
     source_key = article.canonical_url or f"sha256:{article.content_hash()}"
     episode = store.find(feed, source_key)
     if episode is None:
@@ -255,7 +257,8 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
         staged = rendered.files
         mp3 = staged["audio"]
         size = mp3.stat().st_size
-        rev = hashlib.sha256(mp3.read_bytes()).hexdigest()[:10]
+        with mp3.open("rb") as stream:
+            rev = hashlib.file_digest(stream, "sha256").hexdigest()[:10]
         old = [episode.audio_path, episode.transcript_path, episode.chapters_path]
         public = episode_paths(episode, rev)
         install(staged, public, settings.public_dir)
@@ -385,7 +388,7 @@ def _render_files(
     cues = [Cue(start, end, s.caption) for (start, end), s in zip(assembly.cues, script.segments)]
     transcript.write_text(webvtt(cues), encoding="utf-8")
     chapters = stage / "chapters.json"
-    write_chapters_file(chapters, chapter_list)
+    chapters.write_text(chapters_json(chapter_list), encoding="utf-8")
     return Rendered(
         files={"audio": mp3, "transcript": transcript, "chapters": chapters},
         duration=assembly.duration,

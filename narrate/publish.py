@@ -8,7 +8,6 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from feeds.chapters import chapters_json
 from feeds.cover import default_cover
 from feeds.files import write_atomic
 from feeds.model import Channel, Item
@@ -198,7 +197,3 @@ def remove(public_dir: Path, relatives: list[str | None]) -> None:
     for relative in relatives:
         if relative:
             (public_dir / relative).unlink(missing_ok=True)
-
-
-def write_chapters_file(path: Path, chapters: list[tuple[float, str]]) -> None:
-    path.write_text(chapters_json(chapters), encoding="utf-8")

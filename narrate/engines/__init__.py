@@ -14,7 +14,7 @@ from narrate.engines.base import Engine, Speech
 from narrate.errors import ConfigError
 from narrate.settings import Settings
 
-__all__ = ["ENGINE_NAMES", "Engine", "Speech", "get_engine"]
+__all__ = ["ENGINE_NAMES", "Engine", "Speech", "check_engine", "engine_class", "get_engine"]
 
 # piper (onnxruntime) and gtts (requests) are slow to import: load a module only when its engine is chosen.
 _ENGINES = {
@@ -30,18 +30,37 @@ _engines: dict[tuple[Any, ...], Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def get_engine(name: str, settings: Settings, voice: str = "") -> Engine:
-    """The engine ``name`` with ``voice`` (empty: the configured or default voice), built once per process."""
+def engine_class(name: str) -> Any:
+    """The class of engine ``name`` (its ``max_chars`` and checks need no voice loaded)."""
     name = name.strip().lower()
     if name not in _ENGINES:
         raise ConfigError(f"unknown engine {name!r}; known engines: {', '.join(ENGINE_NAMES)}")
-    if not voice and name == settings.engine:
-        # settings.voice belongs to the configured engine: a Piper model path means nothing to espeak.
-        voice = settings.voice
     module_name, class_name = _ENGINES[name].split(":")
-    engine_class = getattr(importlib.import_module(module_name), class_name)
-    key = (name, voice, *(getattr(settings, field) for field in engine_class.settings_used))
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def check_engine(name: str, settings: Settings, voice: str = "") -> None:
+    """Fail now on an unknown engine or a missing voice, without loading a voice model where that is avoidable."""
+    chosen = engine_class(name)
+    voice = _voice(name, settings, voice)
+    if hasattr(chosen, "check_voice"):
+        chosen.check_voice(voice)
+    else:  # building these is cheap: they load nothing
+        get_engine(name, settings, voice)
+
+
+def _voice(name: str, settings: Settings, voice: str) -> str:
+    # settings.voice belongs to the configured engine: a Piper model path means nothing to espeak.
+    return voice or (settings.voice if name.strip().lower() == settings.engine else "")
+
+
+def get_engine(name: str, settings: Settings, voice: str = "") -> Engine:
+    """The engine ``name`` with ``voice`` (empty: the configured or default voice), built once per process."""
+    chosen = engine_class(name)
+    name = name.strip().lower()
+    voice = _voice(name, settings, voice)
+    key = (name, voice, *(getattr(settings, field) for field in chosen.settings_used))
     with _engines_lock:
         if key not in _engines:
-            _engines[key] = engine_class(settings, voice)
+            _engines[key] = chosen(settings, voice)
         return _engines[key]

