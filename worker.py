@@ -3,19 +3,32 @@
 render(episode) plans the script, then runs a chord: one ``synthesize`` task per segment (the group), and
 ``finish`` (assemble + publish) as its callback. Without NARRATE_BROKER_URL the same graph runs in-process
 (eager), which is the embedded default the CLI uses.
+
+What survives what:
+- a worker killed mid-task: tasks are acknowledged only when done, so the broker hands them to another worker
+  (RabbitMQ at once; Redis after NARRATE_VISIBILITY_TIMEOUT); every task is safe to run twice;
+- the database down for a moment: tasks retry with backoff (UnavailableError), recording nothing meanwhile;
+- a message lost (a broker that keeps nothing on disk) or a chord that never completes: each worker asks for a
+  ``reap`` every NARRATE_REAP_INTERVAL seconds, which queues renders without progress again (pipeline.reap);
+- a TTS engine down for good: the episode moves to NARRATE_FALLBACK_ENGINE if one is set, else fails with the reason.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import asdict
 from typing import Any
 
-from celery import Celery, chord, group
+from celery import Celery, Task, chord, group
+from celery.signals import worker_ready, worker_shutdown
 
 from narrate import pipeline
+from narrate.errors import EngineError, UnavailableError
 from narrate.settings import Settings
 from narrate.store import Store
 
+log = logging.getLogger(__name__)
 _boot = Settings.load()
 
 app = Celery("narrate")
@@ -34,6 +47,14 @@ app.conf.update(
     worker_prefetch_multiplier=1,
     result_expires=24 * 3600,
     broker_connection_retry_on_startup=True,
+    broker_transport_options={
+        # Redis: when a task taken by a dead worker goes back to the queue, and how often that is checked.
+        "visibility_timeout": _boot.visibility_timeout,
+        "unacked_restore_interval": max(1, min(10, int(_boot.visibility_timeout / 4))),
+        "unacked_restore_throttle": 1,
+        # RabbitMQ: a send returns only once the broker has the message (queues are durable, messages persistent).
+        "confirm_publish": True,
+    },
     worker_hijack_root_logger=False,
 )
 
@@ -47,7 +68,17 @@ def store() -> Store:
     return Store(settings().db_url)
 
 
-@app.task(name="narrate.render")
+class NarrateTask(Task):  # type: ignore[misc]
+    """Retries, with backoff, while the database (or another service) is unavailable."""
+
+    autoretry_for = (UnavailableError,)
+    retry_backoff = 1
+    retry_backoff_max = 60
+    retry_jitter = True
+    max_retries = 12  # about ten minutes of backoff; after that the reaper has the episode
+
+
+@app.task(name="narrate.render", base=NarrateTask)
 def render(episode_id: str, render_id: str) -> str | None:
     with pipeline.failing(store(), episode_id, render_id):
         jobs = pipeline.plan(settings(), store(), episode_id, render_id)
@@ -57,24 +88,63 @@ def render(episode_id: str, render_id: str) -> str | None:
     return result.id
 
 
-@app.task(name="narrate.synthesize")
+@app.task(name="narrate.synthesize", base=NarrateTask)
 def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
-    with pipeline.failing(store(), episode_id, render_id):
-        key = pipeline.synthesize(settings(), pipeline.SegmentJob(**job))
+    if not pipeline.is_current(store(), episode_id, render_id):
+        return job["key"]  # superseded: its finish publishes nothing, so spend no engine time on it
+    try:
+        with pipeline.failing(store(), episode_id, render_id):
+            key = pipeline.synthesize(settings(), pipeline.SegmentJob(**job))
+    except EngineError as error:
+        new_render = pipeline.fall_back(settings(), store(), episode_id, render_id, error)
+        if new_render:
+            render.delay(episode_id, new_render)
+        raise
     store().segment_done(episode_id, render_id)
     return key
 
 
-@app.task(name="narrate.finish")
-def finish(keys: list[str], episode_id: str, render_id: str) -> str:
+@app.task(name="narrate.finish", base=NarrateTask)
+def finish(_keys: list[str], episode_id: str, render_id: str) -> str:
     with pipeline.failing(store(), episode_id, render_id):
-        episode = pipeline.finish(settings(), store(), episode_id, render_id, keys)
+        episode = pipeline.finish(settings(), store(), episode_id, render_id)
     return episode.status
 
 
-@app.task(name="narrate.failed")
+@app.task(name="narrate.failed", base=NarrateTask)
 def failed(request: Any, exc: Exception, traceback: Any, episode_id: str, render_id: str) -> None:
     """Chord error callback: the episode ends failed with a reason, never stuck in rendering."""
     episode = store().get(episode_id)
-    if episode.status != "failed":  # keep the more precise reason a task already recorded
+    if episode.render_id == render_id and episode.status != "failed":  # keep a more precise recorded reason
         store().change(episode_id, render_id, status="failed", reason=str(exc) or type(exc).__name__)
+
+
+@app.task(name="narrate.reap", base=NarrateTask, ignore_result=True)
+def reap() -> int:
+    return pipeline.reap(settings(), store(), lambda episode_id, render_id: render.delay(episode_id, render_id))
+
+
+# -- every worker asks for a reap now and then: no separate scheduler to deploy --------------------------------
+
+_stop_reaping = threading.Event()
+
+
+@worker_ready.connect
+def _start_reaping(**_: Any) -> None:
+    interval = _boot.reap_interval
+    if interval <= 0:
+        return
+
+    def loop() -> None:
+        while not _stop_reaping.wait(interval):
+            try:
+                reap.apply_async(expires=interval)
+            except Exception as error:  # the broker is down: the next tick tries again
+                log.warning("could not ask for a reap: %s", error)
+
+    threading.Thread(target=loop, name="narrate-reaper", daemon=True).start()
+
+
+@worker_shutdown.connect
+def _stop(**_: Any) -> None:
+    _stop_reaping.set()

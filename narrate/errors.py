@@ -7,7 +7,8 @@
     ├── EngineError              a text-to-speech engine failed (after its retries)
     ├── AudioError               decoding, stitching, loudness or encoding failed
     ├── PublishError             writing public files or the feed failed
-    └── NotFoundError            no such episode or feed
+    ├── NotFoundError            no such episode or feed
+    └── UnavailableError         the database or the broker cannot be reached just now (tasks retry)
 
 The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``; the HTTP
 service maps ``error.http_status`` to a 4xx/5xx with a JSON reason.
@@ -59,3 +60,10 @@ class PublishError(NarrateError):
 class NotFoundError(NarrateError):
     exit_code = 8
     http_status = 404
+
+
+class UnavailableError(NarrateError):
+    """A service Narrate depends on is down for now: worth retrying, never a reason to fail an episode."""
+
+    exit_code = 9
+    http_status = 503

@@ -11,7 +11,7 @@ import json
 import logging
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from narrate.article import Article, article_from_dict, article_to_dict
 from narrate.audio import AudioOptions, Chapter, Part, Tags, assemble, write_tags
 from narrate.cache import SegmentCache, segment_key
 from narrate.engines import check_engine, engine_class, get_engine
-from narrate.errors import ConfigError, NarrateError
+from narrate.errors import ConfigError, EngineError, NarrateError, UnavailableError
 from narrate.lexicon import feed_lexicon
 from narrate import pages
 from narrate.publish import check_feed, cover, episode_paths, install, rebuild_feed, remove
@@ -127,7 +127,8 @@ def submit(
     episode.engine, episode.voice = name, voice
     episode.status, episode.reason = Status.QUEUED.value, None
     episode.render_id = uuid.uuid4().hex
-    episode.segments_total = episode.segments_done = episode.phase_progress = 0
+    episode.segments_total = episode.segments_done = episode.phase_progress = episode.attempts = 0
+    episode.notice = None
     return store.save(episode)
 
 
@@ -151,6 +152,12 @@ def unpublish(settings: Settings, store: Store, episode_id: str) -> None:
 
 def publish_feed(settings: Settings, store: Store, slug: str) -> Path:
     """Rebuild the feed's RSS file and its page from the database; returns the RSS file's path."""
+    with store.feed_lock(slug, settings.home / "locks"):
+        return _publish_feed_locked(settings, store, slug)
+
+
+def _publish_feed_locked(settings: Settings, store: Store, slug: str) -> Path:
+    # The caller holds the feed's lock: the episodes read here are still the database's when the file is swapped.
     feed = settings.feed(slug)
     episodes = store.episodes(feed=slug)
     path = rebuild_feed(settings, feed, episodes)
@@ -192,8 +199,15 @@ def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
     """Any error inside ends the render as failed with a one-line reason, then propagates."""
     try:
         yield
+    except UnavailableError:
+        raise  # the database or broker is down for now: the task retries; nothing to record (or able to)
     except NarrateError as error:
         store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error))
+        raise
+    except OSError as error:  # a full disk, an unwritable directory
+        where = f" {error.filename}" if error.filename else ""
+        reason = f"cannot write{where}: {error.strerror or error}"
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=reason)
         raise
     except Exception as error:
         log.exception("render %s of episode %s crashed", render_id, episode_id)
@@ -208,18 +222,76 @@ def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> l
     tts = get_engine(episode.engine, settings, episode.voice)
     feed = settings.feed(episode.feed)
     script = build_script(article, script_options(settings, feed, article, tts.max_chars), feed_lexicon(settings.home, feed.slug))
+    keys = [segment_key(tts.name, tts.voice_id, s.text) for s in script.segments]
     store.change(
         episode_id,
         render_id,
-        script_json=json.dumps(script_to_dict(script)),
+        # The keys are stored with the script: finish reads them from here, so a chord result that a redelivered
+        # task counted twice can never put one segment's audio in another's place.
+        script_json=json.dumps({**script_to_dict(script), "keys": keys}),
         status=Status.RENDERING.value,
         segments_total=len(script.segments),
         segments_done=0,
+        phase_progress=0,
     )
-    return [
-        SegmentJob(segment_key(tts.name, tts.voice_id, s.text), s.text, episode.engine, episode.voice)
-        for s in script.segments
-    ]
+    return [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(keys, script.segments)]
+
+
+def is_current(store: Store, episode_id: str, render_id: str) -> bool:
+    """Whether ``render_id`` is still the episode's render (not superseded, not unpublished)."""
+    try:
+        return store.get(episode_id).render_id == render_id
+    except NarrateError:
+        return False
+
+
+def fall_back(settings: Settings, store: Store, episode_id: str, render_id: str, error: EngineError) -> str | None:
+    """After the engine failed for good: hand the episode to the fallback engine; the new render's id, or None.
+
+    The switch is recorded on the episode (engine, voice, notice). None when no fallback is configured, the episode
+    already uses it, or the render was superseded meanwhile.
+    """
+    fallback = settings.fallback_engine.strip().lower()
+    episode = store.get(episode_id)
+    if not fallback or episode.engine == fallback or episode.render_id != render_id:
+        return None
+    feed = settings.feed(episode.feed)
+    name, voice = engine_choice(settings, feed, fallback, "", episode.language)
+    new_render = uuid.uuid4().hex
+    notice = f"{episode.engine} failed ({error}); read by {name} instead"
+    moved = store.change(
+        episode_id, render_id, engine=name, voice=voice, render_id=new_render, status=Status.QUEUED.value,
+        reason=None, notice=notice, segments_total=0, segments_done=0, phase_progress=0,
+    )  # fmt: skip
+    if moved:
+        log.warning("episode %s: %s", episode_id, notice)
+    return new_render if moved else None
+
+
+def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now: dt.datetime | None = None) -> int:
+    """Queue again (or fail) renders with no progress for settings.stale_after seconds; returns how many.
+
+    A worker killed mid-render, a message lost with a broker that keeps nothing on disk, a chord whose last
+    callback never came: the database still says queued or rendering, and that is what the reaper trusts.
+    Several reapers at once are safe: each takes an episode only by swapping its render id.
+    """
+    before = (now or utcnow()) - dt.timedelta(seconds=settings.stale_after)
+    count = 0
+    for episode in store.stale(before):
+        if episode.attempts + 1 >= settings.render_attempts:
+            minutes = settings.stale_after / 60
+            reason = f"render stalled: no progress for {minutes:g} min, {episode.attempts + 1} attempts"
+            count += store.change(episode.id, episode.render_id, status=Status.FAILED.value, reason=reason)
+            continue
+        new_render = uuid.uuid4().hex
+        if store.change(
+            episode.id, episode.render_id, render_id=new_render, attempts=episode.attempts + 1,
+            status=Status.QUEUED.value, segments_done=0, phase_progress=0,
+        ):  # fmt: skip
+            log.warning("episode %s stalled in %s; queued again", episode.id, episode.status)
+            send(episode.id, new_render)
+            count += 1
+    return count
 
 
 def synthesize(settings: Settings, job: SegmentJob) -> str:
@@ -227,17 +299,21 @@ def synthesize(settings: Settings, job: SegmentJob) -> str:
     cache = SegmentCache(settings.cache_dir)
     if cache.get(job.key) is None:
         tts = get_engine(job.engine, settings, job.voice)
-        cache.put(job.key, tts.synthesize(job.text))
+        cache.put(job.key, tts.synthesize(job.text))  # TODO speak
     return job.key
 
 
-def finish(settings: Settings, store: Store, episode_id: str, render_id: str, keys: list[str]) -> Episode:
-    """Assemble, tag and publish the episode, then swap the feed. A stale render publishes nothing."""
+def finish(settings: Settings, store: Store, episode_id: str, render_id: str) -> Episode:
+    """Assemble, tag and publish the episode, then swap the feed. A stale render publishes nothing.
+
+    Safe to run twice (a redelivered task): the second run finds the same fingerprint, or installs the same files.
+    """
     episode = store.get(episode_id)
     if episode.render_id != render_id:
         log.info("render %s of %s was superseded; not publishing", render_id, episode_id)
         return episode
-    script = script_from_dict(json.loads(episode.script_json))
+    stored = json.loads(episode.script_json)
+    script, keys = script_from_dict(stored), list(stored["keys"])
     article = article_from_dict(json.loads(episode.article_json))
     feed = settings.feed(episode.feed)
     cache = SegmentCache(settings.cache_dir)
@@ -254,18 +330,40 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
     stage.mkdir(parents=True, exist_ok=True)
     try:
         rendered = _render_files(settings, episode, article, feed, script, parts, stage, store, render_id)
-        staged = rendered.files
-        mp3 = staged["audio"]
-        size = mp3.stat().st_size
-        with mp3.open("rb") as stream:
+        with rendered.files["audio"].open("rb") as stream:
             rev = hashlib.file_digest(stream, "sha256").hexdigest()[:10]
-        old = [episode.audio_path, episode.transcript_path, episode.chapters_path]
-        public = episode_paths(episode, rev)
-        install(staged, public, settings.public_dir)
+        # One publisher per feed at a time: install, database, page and feed change together or not at all.
+        with store.feed_lock(episode.feed, settings.home / "locks"):
+            _publish_episode(settings, store, episode_id, render_id, rendered, rev, fingerprint, article, feed, script)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    SegmentCache(settings.cache_dir).prune(settings.cache_max_bytes)
+    return store.get(episode_id)
 
-    updated = store.change(
+
+def _publish_episode(
+    settings: Settings,
+    store: Store,
+    episode_id: str,
+    render_id: str,
+    rendered: "Rendered",
+    rev: str,
+    fingerprint: str,
+    article: Article,
+    feed: FeedSettings,
+    script: Script,
+) -> None:
+    """Put the staged files live, record them, write the page and the feed; on failure put everything back."""
+    before = store.get(episode_id)
+    if before.render_id != render_id:
+        return  # superseded (or unpublished) while assembling: the newer render publishes
+    public = episode_paths(before, rev)
+    size = rendered.files["audio"].stat().st_size
+    install(rendered.files, public, settings.public_dir)
+    old_files = {"audio_path": before.audio_path, "transcript_path": before.transcript_path,
+                 "chapters_path": before.chapters_path}  # fmt: skip
+    old = {column: getattr(before, column) for column in _PUBLISHED_COLUMNS}
+    store.change(
         episode_id,
         render_id,
         **listing(article, feed),
@@ -276,18 +374,43 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str, ke
         chapters_path=public["chapters"],
         bytes=size,
         duration=rendered.duration,
-        published_at=episode.published_at or utcnow(),
+        published_at=before.published_at or utcnow(),
     )
-    if not updated:  # superseded while assembling: withdraw our files, keep the newer render's
-        remove(settings.public_dir, list(public.values()))
-        return store.get(episode_id)
-    pages.write_episode_page(settings, store.get(episode_id), script, rendered.cues, rendered.chapters, feed)
-    publish_feed(settings, store, episode.feed)
+    try:
+        _publish_feed_locked(settings, store, before.feed)
+        pages.write_episode_page(settings, store.get(episode_id), script, rendered.cues, rendered.chapters, feed)
+    except BaseException:
+        # Listeners keep what they had: the row, the feed and the files as before this render.
+        store.change(episode_id, None, **old)
+        try:
+            _publish_feed_locked(settings, store, before.feed)
+        except NarrateError as error:
+            log.error("feed %s could not be restored: %s", before.feed, error)
+        remove(settings.public_dir, [p for p in public.values() if p not in old_files.values()])
+        raise
     # "published" only once the feed and the page are on disk: a client polling for it can fetch them at once.
     store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None)
-    remove(settings.public_dir, [p for p in old if p and p not in public.values()])
-    SegmentCache(settings.cache_dir).prune(settings.cache_max_bytes)
-    return store.get(episode_id)
+    remove_orphans(settings, before.feed, episode_id, keep=set(public.values()))
+
+
+_PUBLISHED_COLUMNS = (
+    "title", "author", "site", "language", "link", "published", "description", "fingerprint", "rev",
+    "audio_path", "transcript_path", "chapters_path", "bytes", "duration", "published_at",
+)  # fmt: skip
+
+
+def remove_orphans(settings: Settings, feed: str, episode_id: str, keep: set[str]) -> list[str]:
+    """Delete the episode's public files other than ``keep``: older revisions, or files of a render killed between
+    installing them and recording them. Returns what was deleted (relative paths)."""
+    removed = []
+    for kind in ("audio", "transcripts", "chapters"):
+        directory = settings.public_dir / kind / feed
+        for path in directory.glob(f"{episode_id}-*") if directory.is_dir() else []:
+            relative = path.relative_to(settings.public_dir).as_posix()
+            if relative not in keep:
+                path.unlink(missing_ok=True)
+                removed.append(relative)
+    return removed
 
 
 def render_fingerprint(settings: Settings, article: Article, feed: FeedSettings, script: Script, keys: list[str]) -> str:

@@ -93,6 +93,11 @@ class Settings:
     """Largest HTTP request body the service accepts."""
     rate_limit_per_minute: int = 60
     """Staff API requests per token per minute."""
+    login_attempts_per_minute: int = 10
+    """NARRATE_LOGIN_ATTEMPTS_PER_MINUTE: staff sign-ins per client address per minute (brute-force guard)."""
+    embed_ancestors: str = "*"
+    """NARRATE_EMBED_ANCESTORS: CSP frame-ancestors of the embed player only, e.g. "https://news.example.org";
+    "*" by default because publishers put the player on their own sites. Every other page may not be framed."""
     gtts_url: str = ""
     """NARRATE_GTTS_URL: base URL of the Google Translate TTS host; empty: Google's own."""
     gtts_lang: str = "en"
@@ -107,6 +112,19 @@ class Settings:
     fallback_voice: str = ""
     """NARRATE_FALLBACK_VOICE: voice for articles in a language with no voice of their own; "default" means the
     engine's default voice; empty: such an article is refused."""
+    fallback_engine: str = ""
+    """NARRATE_FALLBACK_ENGINE: engine that reads an episode whose own engine failed after its retries (e.g. piper
+    behind gtts); recorded on the episode. Empty: such an episode fails with the engine's reason."""
+    stale_after: float = 600.0
+    """NARRATE_STALE_AFTER: seconds without progress after which the reaper takes a queued or rendering episode
+    for lost (a killed worker, a lost message) and queues it again."""
+    render_attempts: int = 3
+    """NARRATE_RENDER_ATTEMPTS: renders of one submission before the reaper marks it failed instead."""
+    reap_interval: float = 60.0
+    """NARRATE_REAP_INTERVAL: seconds between the reaper's sweeps (each worker asks for one)."""
+    visibility_timeout: float = 3600.0
+    """NARRATE_VISIBILITY_TIMEOUT: Redis broker only: seconds before a task taken by a worker that died unacknowledged
+    is given to another worker. Longer than any one task; the reaper covers the rest."""
     voices: dict[str, str] = field(default_factory=dict)
     """Voice per article language ([voices] table, or NARRATE_VOICES="de=/voices/de.onnx,fr=/voices/fr.onnx")."""
     feeds: dict[str, FeedSettings] = field(default_factory=dict)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import fcntl
+import os
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -19,14 +22,17 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine as SQLEngine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, defer, mapped_column, sessionmaker
 
-from narrate.errors import ConfigError, NotFoundError
+from narrate.errors import ConfigError, NotFoundError, UnavailableError
 
 
 class Status(str, enum.Enum):
@@ -77,6 +83,10 @@ class Episode(Base):
     segments_total: Mapped[int] = mapped_column(Integer, default=0)
     segments_done: Mapped[int] = mapped_column(Integer, default=0)
     phase_progress: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    """Renders of this submission the reaper has started again after they stalled."""
+    notice: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """What staff should know about a render that succeeded differently than asked (a fallback engine)."""
 
     fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """Hash of everything the published files were made from; an unchanged re-render reuses them."""
@@ -127,9 +137,63 @@ def _engine(url: str) -> SQLEngine:
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except Exception as error:  # a malformed URL or a missing driver
-        raise ConfigError(f"database {url!r}: {error}") from None
-    Base.metadata.create_all(engine)
+        raise ConfigError(f"database {_safe(url)}: {error}") from None
+    with _unavailable(url):
+        Base.metadata.create_all(engine)
+        _add_missing_columns(engine)
+    _made.append(engine)
     return engine
+
+
+def _forget_engines_in_child() -> None:
+    # A forked worker process must not use its parent's pooled connections (two processes on one socket).
+    for engine in _made:
+        engine.dispose(close=False)
+
+
+_made: list[SQLEngine] = []
+os.register_at_fork(after_in_child=_forget_engines_in_child)
+
+
+def _add_missing_columns(engine: SQLEngine) -> None:
+    """Bring a database made by an older Narrate up to date: add the columns it lacks (all have defaults)."""
+    inspector = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
+                clause = f" DEFAULT {default!r}" if isinstance(default, (int, float)) else ""
+                connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{clause}'))
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparseable URL)"
+
+
+@contextmanager
+def _unavailable(url: str) -> Iterator[None]:
+    """Turn "cannot reach the database" into UnavailableError, which tasks retry."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as error:
+        raise UnavailableError(f"database {_safe(url)} unavailable: {_first_line(error)}") from None
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            raise UnavailableError(f"database {_safe(url)} unavailable: {_first_line(error)}") from None
+        raise
+
+
+def _first_line(error: DBAPIError) -> str:
+    lines = str(error.orig).strip().splitlines()
+    return lines[0] if lines else type(error.orig).__name__
 
 
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -151,7 +215,7 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
+        with _unavailable(self.url), self._sessions.begin() as session:
             yield session
 
     def get(self, episode_id: str) -> Episode:
@@ -179,8 +243,13 @@ class Store:
             return list(session.scalars(query))
 
     def save(self, episode: Episode) -> Episode:
-        with self.session() as session:
-            return session.merge(episode)
+        try:
+            with self.session() as session:
+                return session.merge(episode)
+        except IntegrityError:
+            # Another process inserted the same episode (same id) a moment ago: update that row instead.
+            with self.session() as session:
+                return session.merge(episode)
 
     def change(self, episode_id: str, render_id: str | None = None, **values: object) -> bool:
         """Update columns; with render_id, only while that render is still the one in charge."""
@@ -189,6 +258,40 @@ class Store:
             query = query.where(Episode.render_id == render_id)
         with self.session() as session:
             return session.execute(query.values(**values)).rowcount > 0
+
+    def stale(self, before: dt.datetime) -> list[Episode]:
+        """Episodes queued or rendering that have not changed since ``before``."""
+        query = select(Episode).where(
+            Episode.status.in_([Status.QUEUED.value, Status.RENDERING.value]), Episode.updated_at < before
+        )
+        query = query.options(defer(Episode.article_json, raiseload=True), defer(Episode.script_json, raiseload=True))
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    @contextmanager
+    def feed_lock(self, slug: str, lock_dir: Path) -> Iterator[None]:
+        """Held while a feed is rebuilt, so two publishes never interleave their read of the episodes and their write.
+
+        PostgreSQL: an advisory lock, which holds across machines sharing the database. SQLite (one machine): an
+        exclusive lock on a file under ``lock_dir``.
+        """
+        engine = self._sessions.kw["bind"]
+        if engine.dialect.name == "postgresql":
+            key = zlib.crc32(f"narrate-feed:{slug}".encode("utf-8"))
+            with _unavailable(self.url), engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            return
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        with open(lock_dir / f"feed-{slug}.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def segment_done(self, episode_id: str, render_id: str) -> None:
         # One atomic increment: synthesis tasks finish in parallel on many workers.

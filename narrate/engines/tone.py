@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 
 import numpy as np
 
@@ -35,9 +36,15 @@ class ToneEngine:
     settings_used: tuple[str, ...] = ()
 
     def __init__(self, settings: Settings | None = None, voice: str = "") -> None:
-        pass
+        # The only "voice" is "delay=SECONDS": every segment then takes that long, so fault tests can stop a
+        # worker in the middle of a render. The sound is the same; the cache key is not (voice_id differs).
+        self._delay = 0.0
+        if voice.startswith("delay="):
+            self._delay = float(voice.removeprefix("delay="))
+            self.voice_id = f"tone v1 {voice}"
 
     def synthesize(self, text: str) -> Speech:
+        time.sleep(self._delay)
         parts: list[np.ndarray] = []
         for word in text.split():
             parts.append(_tone(word))
