@@ -251,11 +251,12 @@ class Store:
             with self.session() as session:
                 return session.merge(episode)
 
-    def change(self, episode_id: str, render_id: str | None = None, **values: object) -> bool:
-        """Update columns; with render_id, only while that render is still the one in charge."""
+    def change(self, episode_id: str, current_render: str | None = None, /, **values: object) -> bool:
+        """Update columns; with current_render, only while that render is still the one in charge (then a new
+        ``render_id`` among the values hands the episode over atomically)."""
         query = update(Episode).where(Episode.id == episode_id)
-        if render_id is not None:
-            query = query.where(Episode.render_id == render_id)
+        if current_render is not None:
+            query = query.where(Episode.render_id == current_render)
         with self.session() as session:
             return session.execute(query.values(**values)).rowcount > 0
 

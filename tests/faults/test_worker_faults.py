@@ -1,0 +1,144 @@
+"""Workers killed with SIGKILL, stalled renders, a database that goes away: real Celery workers on the real Redis,
+episodes in a real PostgreSQL database. Each test ends by checking what listeners see: the feed parses and every
+episode is in it once, with exactly its own files public."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from narrate.store import Episode
+from tests.conftest import POSTGRES_ADMIN_URL
+from tests.faults.cluster import article
+
+
+def spoken_cues(cluster, episode: Episode) -> int:  # type: ignore[no-untyped-def]
+    return (cluster.settings.public_dir / episode.transcript_path).read_text().count(" --> ")
+
+
+def test_worker_killed_mid_synthesis_publishes_once(make_cluster) -> None:  # type: ignore[no-untyped-def]
+    cluster = make_cluster(NARRATE_VOICE="delay=0.25", NARRATE_VISIBILITY_TIMEOUT="3")
+    first = cluster.start_worker(concurrency=2)
+    episode = cluster.submit(article(1, paragraphs=5))
+
+    def under_way() -> bool:
+        current = cluster.get(episode.id)
+        return current is not None and current.segments_done >= 3
+
+    cluster.wait_until(under_way, what="synthesis under way")
+    cluster.kill(first)
+    killed = cluster.get(episode.id)
+    assert killed is not None and killed.status == "rendering" and killed.segments_done < killed.segments_total
+
+    cluster.start_worker(concurrency=2)
+    [final] = cluster.wait_for([episode.id], timeout=90)
+    cluster.assert_published_once(final)
+    assert spoken_cues(cluster, final) == final.segments_total  # every sentence is in the audio, none twice
+    assert final.render_id == episode.render_id and final.attempts == 0  # the broker redelivered; no reaper needed
+
+
+def test_worker_killed_while_assembling_publishes_once(make_cluster) -> None:  # type: ignore[no-untyped-def]
+    cluster = make_cluster(NARRATE_VISIBILITY_TIMEOUT="3")
+    earlier = cluster.submit(article(2), send=False)
+    first = cluster.start_worker(concurrency=2)
+    cluster.send(earlier)
+    [published] = cluster.wait_for([earlier.id])
+    old_feed = cluster.feed_guids()
+
+    episode = cluster.submit(article(3, paragraphs=30))  # a few minutes of audio: assembly takes seconds
+
+    def assembling() -> bool:
+        current = cluster.get(episode.id)
+        return current is not None and current.status == "rendering" and current.phase_progress > 0
+
+    cluster.wait_until(assembling, timeout=90, what="assembly under way")
+    cluster.kill(first)
+    assert cluster.get(episode.id).status == "rendering"  # type: ignore[union-attr]
+    assert cluster.feed_guids() == old_feed  # nothing of the killed render reached listeners
+
+    cluster.start_worker(concurrency=2)
+    [final] = cluster.wait_for([episode.id], timeout=120)
+    cluster.assert_published_once(final)
+    cluster.assert_published_once(cluster.get(earlier.id))  # type: ignore[arg-type]
+    assert spoken_cues(cluster, final) == final.segments_total
+    leftovers = list(cluster.settings.work_dir.glob(f"{episode.id}-*"))
+    assert leftovers == []  # the re-run took over the killed run's stage and cleaned it
+
+
+def test_lost_render_is_queued_again_by_the_reaper(make_cluster) -> None:  # type: ignore[no-untyped-def]
+    # The message never reaches the broker (as with a broker that keeps nothing on disk and restarted).
+    cluster = make_cluster(NARRATE_STALE_AFTER="2", NARRATE_REAP_INTERVAL="1")
+    lost = cluster.submit(article(4), send=False)
+    cluster.start_worker(concurrency=2)
+    [final] = cluster.wait_for([lost.id], timeout=60)
+    cluster.assert_published_once(final)
+    assert final.attempts == 1 and final.render_id != lost.render_id
+    assert "stalled in queued; queued again" in cluster.logs(tail=0)
+
+
+def test_render_that_keeps_stalling_fails_with_a_reason(make_cluster) -> None:  # type: ignore[no-untyped-def]
+    cluster = make_cluster(NARRATE_STALE_AFTER="1", NARRATE_REAP_INTERVAL="1", NARRATE_RENDER_ATTEMPTS="1")
+    lost = cluster.submit(article(5), send=False)
+    cluster.start_worker(concurrency=1)
+    [final] = cluster.wait_for([lost.id], timeout=60)
+    assert final.status == "failed" and final.reason.startswith("render stalled: no progress for")
+
+
+def _allow_connections(database_url: str, allowed: bool) -> None:
+    """Open or close the database to every new connection, and cut the open ones: the database is unavailable."""
+    name = make_url(database_url).database
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(allowed).lower()}')
+        if not allowed:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+
+
+def test_database_unavailable_for_a_moment_tasks_retry(make_cluster, postgres_url: str) -> None:  # type: ignore[no-untyped-def]
+    cluster = make_cluster(NARRATE_VOICE="delay=0.2")
+    cluster.start_worker(concurrency=2)
+    episode = cluster.submit(article(6, paragraphs=4))
+
+    def under_way() -> bool:
+        current = cluster.get(episode.id)
+        return current is not None and current.segments_done >= 2
+
+    cluster.wait_until(under_way, what="synthesis under way")
+    _allow_connections(postgres_url, False)
+    try:
+        time.sleep(5)
+    finally:
+        _allow_connections(postgres_url, True)
+    [final] = cluster.wait_for([episode.id], timeout=120)
+    cluster.assert_published_once(final)
+    assert spoken_cues(cluster, final) == final.segments_total
+    log = cluster.logs(tail=0)
+    assert "Retry in" in log and "UnavailableError" in log  # they waited, then went on
+
+
+def test_same_article_rendered_twice_at_once_publishes_one_result(make_cluster) -> None:  # type: ignore[no-untyped-def]
+    cluster = make_cluster(NARRATE_VOICE="delay=0.1")
+    cluster.start_worker(concurrency=2)
+    cluster.start_worker(concurrency=2)
+    first = cluster.submit(article(7, paragraphs=3))
+    second = cluster.submit(article(7, paragraphs=3, topic="water"))  # the same article queued again at once
+    assert second.id == first.id and second.render_id != first.render_id
+    [final] = cluster.wait_for([first.id], timeout=90)
+    cluster.assert_published_once(final)
+    assert final.render_id == second.render_id  # the later render is the one published
+    assert len(cluster.store.episodes(feed="main")) == 1
+
+
+def test_many_renders_publishing_to_one_feed_at_once_lose_none(make_cluster) -> None:  # type: ignore[no-untyped-def]
+    cluster = make_cluster()
+    episodes = [cluster.submit(article(10 + n, paragraphs=1), send=False) for n in range(8)]
+    cluster.start_worker(concurrency=2)
+    cluster.start_worker(concurrency=2)
+    for episode in episodes:
+        cluster.send(episode)
+    finals = cluster.wait_for([e.id for e in episodes], timeout=120)
+    guids = cluster.feed_guids()
+    assert sorted(guids) == sorted(e.guid for e in episodes)  # every one in the last feed written, once
+    for final in finals:
+        cluster.assert_published_once(final)
