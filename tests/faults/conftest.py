@@ -45,3 +45,22 @@ def mount_tmpfs() -> Iterator:  # type: ignore[type-arg]
     yield mount
     for path in reversed(mounted):
         subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+@pytest.fixture
+def read_only() -> Iterator:  # type: ignore[type-arg]
+    """Make a directory read-only in place (a read-only bind mount over itself): what is there stays readable."""
+    mounted: list[Path] = []
+
+    def protect(path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        for command in (["mount", "--bind", str(path), str(path)], ["mount", "-o", "remount,bind,ro", str(path)]):
+            result = subprocess.run(command, capture_output=True)
+            if result.returncode != 0:
+                pytest.skip(f"cannot bind-mount here (needs root): {result.stderr.decode().strip()}")
+            if command[1] == "--bind":
+                mounted.append(path)
+
+    yield protect
+    for path in reversed(mounted):
+        subprocess.run(["umount", "-l", str(path)], check=False)
