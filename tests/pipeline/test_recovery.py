@@ -1,0 +1,80 @@
+"""The pipeline's recovery paths in-process: the reaper, orphan files, and the fallback engine (gtts unreachable)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+import worker
+from narrate import pipeline
+from narrate.settings import Settings
+from narrate.store import Store
+from tests.pipeline.test_render import article, parse_feed, render
+
+
+def test_reaper_requeues_stalled_renders_then_fails_them(settings: Settings) -> None:
+    settings = dataclasses.replace(settings, stale_after=60, render_attempts=2)
+    store = Store(settings.db_url)
+    episode = pipeline.submit(settings, store, article(), feed="main", source="test")
+    sent: list[tuple[str, str]] = []
+
+    now = dt.datetime.now(dt.timezone.utc)
+    assert pipeline.reap(settings, store, lambda *a: sent.append(a), now=now) == 0  # not stale yet
+    later = now + dt.timedelta(minutes=2)
+    assert pipeline.reap(settings, store, lambda *a: sent.append(a), now=later) == 1
+    requeued = store.get(episode.id)
+    assert sent == [(episode.id, requeued.render_id)] and requeued.render_id != episode.render_id
+    assert (requeued.status, requeued.attempts) == ("queued", 1)
+    # the old render, should it still be running somewhere, can no longer publish or fail the episode
+    assert not store.change(episode.id, episode.render_id, status="failed")
+
+    assert pipeline.reap(settings, store, lambda *a: sent.append(a), now=later + dt.timedelta(minutes=2)) == 1
+    failed = store.get(episode.id)
+    assert len(sent) == 1 and failed.status == "failed"
+    assert failed.reason == "render stalled: no progress for 1 min, 2 attempts"
+
+
+def test_orphan_files_of_an_episode_are_removed_and_others_kept(settings: Settings) -> None:
+    public = settings.public_dir
+    names = ["audio/main/ep1-aaaa.mp3", "audio/main/ep1-bbbb.mp3", "transcripts/main/ep1-aaaa.vtt",
+             "audio/main/ep10-cccc.mp3", "audio/other/ep1-dddd.mp3"]  # fmt: skip
+    for name in names:
+        (public / name).parent.mkdir(parents=True, exist_ok=True)
+        (public / name).write_bytes(b"x")
+    removed = pipeline.remove_orphans(settings, "main", "ep1", keep={"audio/main/ep1-bbbb.mp3"})
+    assert sorted(removed) == ["audio/main/ep1-aaaa.mp3", "transcripts/main/ep1-aaaa.vtt"]
+    left = sorted(p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file())
+    assert left == ["audio/main/ep1-bbbb.mp3", "audio/main/ep10-cccc.mp3", "audio/other/ep1-dddd.mp3"]
+
+
+@pytest.fixture
+def unreachable_gtts(home, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NARRATE_GTTS_URL", "http://127.0.0.1:1")  # nothing listens: every request is refused
+    monkeypatch.setenv("NARRATE_ENGINE_RETRIES", "1")
+    monkeypatch.setenv("NARRATE_ENGINE_BACKOFF", "0.01")
+
+
+def test_engine_down_for_good_moves_the_episode_to_the_fallback_engine(unreachable_gtts: None, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NARRATE_FALLBACK_ENGINE", "tone")
+    settings = Settings.load()
+    episode_id = render(settings, article(), engine="gtts")
+    episode = Store(settings.db_url).get(episode_id)
+    assert episode.status == "published", episode.reason
+    assert episode.engine == "tone"
+    assert episode.notice.startswith("gtts failed (gtts: cannot reach http://127.0.0.1:1") and episode.notice.endswith(
+        "read by tone instead"
+    )
+    _, parsed, _ = parse_feed(settings.public_dir / "feeds/main.xml")
+    assert [e.id for e in parsed.entries] == [episode.guid]
+
+
+def test_engine_down_for_good_without_fallback_fails_with_the_reason(unreachable_gtts: None) -> None:
+    settings = Settings.load()
+    episode_id = render(settings, article(), engine="gtts")
+    episode = Store(settings.db_url).get(episode_id)
+    assert episode.status == "failed" and episode.engine == "gtts" and episode.notice is None
+    assert episode.reason.startswith("gtts: cannot reach http://127.0.0.1:1") and "after 2 attempts" in episode.reason
+    assert not (settings.public_dir / "feeds/main.xml").exists()
+    assert worker.app.conf.task_always_eager  # in-process, as the CLI's embedded default runs it
