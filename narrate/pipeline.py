@@ -289,6 +289,8 @@ def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now
             status=Status.QUEUED.value, segments_done=0, phase_progress=0,
         ):  # fmt: skip
             log.warning("episode %s stalled in %s; queued again", episode.id, episode.status)
+            # The stalled render's stage, if a killed worker left one; should it still run, it fails harmlessly.
+            shutil.rmtree(settings.work_dir / f"{episode.id}-{episode.render_id}", ignore_errors=True)
             send(episode.id, new_render)
             count += 1
     return count

@@ -54,6 +54,7 @@ def episode_summary(settings: Settings, episode: Episode) -> dict[str, object]:
         "status": episode.status,
         "progress": episode.progress,
         "reason": episode.reason,
+        "notice": episode.notice,
         "engine": episode.engine,
         "audio_url": url(episode.audio_path),
         "bytes": episode.bytes,
