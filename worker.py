@@ -22,6 +22,7 @@ from typing import Any
 
 from celery import Celery, Task, chord, group
 from celery.signals import worker_ready, worker_shutdown
+from kombu.exceptions import OperationalError
 
 from narrate import pipeline
 from narrate.errors import EngineError, UnavailableError
@@ -78,7 +79,7 @@ class NarrateTask(Task):  # type: ignore[misc]
     max_retries = 12  # about ten minutes of backoff; after that the reaper has the episode
 
 
-@app.task(name="narrate.render", base=NarrateTask)
+@app.task(name="narrate.render", base=NarrateTask, ignore_result=True)  # progress lives in the database
 def render(episode_id: str, render_id: str) -> str | None:
     with pipeline.failing(store(), episode_id, render_id):
         jobs = pipeline.plan(settings(), store(), episode_id, render_id)
@@ -119,9 +120,20 @@ def failed(request: Any, exc: Exception, traceback: Any, episode_id: str, render
         store().change(episode_id, render_id, status="failed", reason=str(exc) or type(exc).__name__)
 
 
+def send_render(episode_id: str, render_id: str) -> None:
+    """Queue a render (or, embedded, run it). A broker that cannot be reached is UnavailableError: the episode
+    stays queued in the database, and the reaper sends it once the broker is back."""
+    try:
+        render.delay(episode_id, render_id)
+    except OperationalError as error:
+        raise UnavailableError(
+            f"broker unreachable ({error}); the article is queued and will be sent when the broker is back"
+        ) from None
+
+
 @app.task(name="narrate.reap", base=NarrateTask, ignore_result=True)
 def reap() -> int:
-    return pipeline.reap(settings(), store(), lambda episode_id, render_id: render.delay(episode_id, render_id))
+    return pipeline.reap(settings(), store(), send_render)
 
 
 # -- every worker asks for a reap now and then: no separate scheduler to deploy --------------------------------

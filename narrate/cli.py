@@ -56,13 +56,13 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if args.queue:
         if not settings.broker_url:
             raise ConfigError("--queue needs a broker: set NARRATE_BROKER_URL (redis://... or amqp://...)")
-        worker.render.delay(episode.id, episode.render_id)
+        worker.send_render(episode.id, episode.render_id)
         _report(store.get(episode.id), settings, args.json)
         return 0
 
     with _Progress(enabled=sys.stderr.isatty() and not args.json) as bar:
         if settings.broker_url:
-            worker.render.delay(episode.id, episode.render_id)
+            worker.send_render(episode.id, episode.render_id)
             episode = _wait(store, episode.id, bar)
         else:
             episode = _run_embedded(store, episode, bar)
@@ -83,7 +83,7 @@ def _run_embedded(store: Store, episode: Episode, bar: "_Progress") -> Episode:
 
     task_postrun.connect(on_task_done, weak=False)
     try:
-        worker.render.delay(episode.id, episode.render_id)
+        worker.send_render(episode.id, episode.render_id)
     except NarrateError:
         pass  # recorded on the episode as its failure reason
     finally:
@@ -165,13 +165,10 @@ def episode_json(episode: Episode, settings: Settings) -> dict[str, Any]:
 
 def _article(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
     from narrate.extract import extract, read_source
+    from narrate.submission import with_overrides
 
     article = extract(read_source(args.source, settings, stdin=sys.stdin.buffer))
-    if args.title:
-        article.title = args.title
-    if args.author:
-        article.author = args.author
-    return article
+    return with_overrides(article, args.title, args.author)
 
 
 # -- script ----------------------------------------------------------------------------------------------

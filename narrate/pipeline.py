@@ -152,7 +152,7 @@ def unpublish(settings: Settings, store: Store, episode_id: str) -> None:
 
 def publish_feed(settings: Settings, store: Store, slug: str) -> Path:
     """Rebuild the feed's RSS file and its page from the database; returns the RSS file's path."""
-    with store.feed_lock(slug, settings.home / "locks"):
+    with store.lock(f"feed-{slug}", settings.home / "locks"):
         return _publish_feed_locked(settings, store, slug)
 
 
@@ -308,8 +308,14 @@ def synthesize(settings: Settings, job: SegmentJob) -> str:
 def finish(settings: Settings, store: Store, episode_id: str, render_id: str) -> Episode:
     """Assemble, tag and publish the episode, then swap the feed. A stale render publishes nothing.
 
-    Safe to run twice (a redelivered task): the second run finds the same fingerprint, or installs the same files.
+    Safe to run twice, even at once (a redelivered or retried task): runs for one episode take turns, and a later run
+    finds the fingerprint the earlier one recorded and publishes nothing again.
     """
+    with store.lock(f"episode-{episode_id}", settings.home / "locks"):
+        return _finish(settings, store, episode_id, render_id)
+
+
+def _finish(settings: Settings, store: Store, episode_id: str, render_id: str) -> Episode:
     episode = store.get(episode_id)
     if episode.render_id != render_id:
         log.info("render %s of %s was superseded; not publishing", render_id, episode_id)
@@ -323,19 +329,21 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str) ->
     parts = [Part(_cached(settings, cache, job), s.pause_ms) for job, s in zip(jobs, script.segments)]
 
     fingerprint = render_fingerprint(settings, article, feed, script, keys)
+    stage = settings.work_dir / f"{episode_id}-{render_id}"
     if fingerprint == episode.fingerprint and episode.audio_path and (settings.public_dir / episode.audio_path).exists():
-        # Same segments, same words, same tags: the published files are already this render's result.
+        # Same segments, same words, same tags: the published files are already this render's result (or this
+        # very render's, published by a run killed before it could clean its stage).
+        shutil.rmtree(stage, ignore_errors=True)
         store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None)
         return store.get(episode_id)
 
-    stage = settings.work_dir / f"{episode_id}-{render_id}"
     stage.mkdir(parents=True, exist_ok=True)
     try:
         rendered = _render_files(settings, episode, article, feed, script, parts, stage, store, render_id)
         with rendered.files["audio"].open("rb") as stream:
             rev = hashlib.file_digest(stream, "sha256").hexdigest()[:10]
         # One publisher per feed at a time: install, database, page and feed change together or not at all.
-        with store.feed_lock(episode.feed, settings.home / "locks"):
+        with store.lock(f"feed-{episode.feed}", settings.home / "locks"):
             _publish_episode(settings, store, episode_id, render_id, rendered, rev, fingerprint, article, feed, script)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -369,7 +377,6 @@ def _publish_episode(
         episode_id,
         render_id,
         **listing(article, feed),
-        fingerprint=fingerprint,
         rev=rev,
         audio_path=public["audio"],
         transcript_path=public["transcript"],
@@ -391,7 +398,8 @@ def _publish_episode(
         remove(settings.public_dir, [p for p in public.values() if p not in old_files.values()])
         raise
     # "published" only once the feed and the page are on disk: a client polling for it can fetch them at once.
-    store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None)
+    # The fingerprint too: a run that finds it may skip all of this, so it must mean all of this was done.
+    store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None, fingerprint=fingerprint)
     remove_orphans(settings, before.feed, episode_id, keep=set(public.values()))
 
 

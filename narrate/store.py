@@ -270,15 +270,15 @@ class Store:
             return list(session.scalars(query))
 
     @contextmanager
-    def feed_lock(self, slug: str, lock_dir: Path) -> Iterator[None]:
-        """Held while a feed is rebuilt, so two publishes never interleave their read of the episodes and their write.
+    def lock(self, name: str, lock_dir: Path) -> Iterator[None]:
+        """An exclusive lock named ``name`` ("feed-main", "episode-<id>"), waited for, held until the block ends.
 
         PostgreSQL: an advisory lock, which holds across machines sharing the database. SQLite (one machine): an
         exclusive lock on a file under ``lock_dir``.
         """
         engine = self._sessions.kw["bind"]
         if engine.dialect.name == "postgresql":
-            key = zlib.crc32(f"narrate-feed:{slug}".encode("utf-8"))
+            key = zlib.crc32(f"narrate:{name}".encode("utf-8"))
             with _unavailable(self.url), engine.connect() as connection:
                 connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
                 try:
@@ -287,7 +287,7 @@ class Store:
                     connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
             return
         lock_dir.mkdir(parents=True, exist_ok=True)
-        with open(lock_dir / f"feed-{slug}.lock", "a+b") as handle:
+        with open(lock_dir / f"{name}.lock", "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

@@ -27,22 +27,22 @@ def episode(id: str, **values: object) -> Episode:
     return Episode(id=id, guid=f"guid-{id}", feed="main", source_key=f"https://example.org/{id}", **values)
 
 
-def test_feed_lock_makes_a_second_publisher_wait(store: Store, tmp_path: Path) -> None:
+def test_lock_makes_a_second_holder_wait(store: Store, tmp_path: Path) -> None:
     events: list[str] = []
     other = Store(store.url)
 
     def second() -> None:
-        with other.feed_lock("main", tmp_path / "locks"):
+        with other.lock("feed-main", tmp_path / "locks"):
             events.append("second in")
 
-    with store.feed_lock("main", tmp_path / "locks"):
+    with store.lock("feed-main", tmp_path / "locks"):
         thread = threading.Thread(target=second)
         thread.start()
         time.sleep(0.5)
         events.append("first out")
     thread.join(timeout=10)
     assert events == ["first out", "second in"]
-    with store.feed_lock("other", tmp_path / "locks"), other.feed_lock("main", tmp_path / "locks"):
+    with store.lock("feed-other", tmp_path / "locks"), other.lock("feed-main", tmp_path / "locks"):
         pass  # different feeds do not wait for each other
 
 

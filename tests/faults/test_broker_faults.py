@@ -134,3 +134,25 @@ def test_rabbitmq_restart_keeps_queued_renders(make_cluster) -> None:  # type: i
         cluster.stop()
         if _queue_state(queue):
             _rabbitmq("delete_queue", queue)
+
+
+def test_broker_unreachable_when_queueing_keeps_the_article_queued(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from narrate.settings import Settings
+    from narrate.store import Store
+    from tests.faults.cluster import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
+    env.update(NARRATE_HOME=str(tmp_path / "home"), NARRATE_BROKER_URL=f"redis://127.0.0.1:{_free_port()}/0",
+               NARRATE_ENGINE="tone")  # fmt: skip
+    source = tmp_path / "article.txt"
+    source.write_text("Rain returns to the valley\n\nThe reservoirs are filling again after three dry years.\n")
+    result = subprocess.run([sys.executable, "-m", "narrate.cli", "add", str(source), "--queue"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 9, result.stderr
+    [line] = result.stderr.strip().splitlines()  # one line, no traceback
+    assert line.startswith("narrate: error: broker unreachable") and "will be sent when the broker is back" in line
+    [episode] = Store(Settings.load(env).db_url).episodes()
+    assert episode.status == "queued"  # kept for the reaper, not lost

@@ -78,3 +78,36 @@ def test_engine_down_for_good_without_fallback_fails_with_the_reason(unreachable
     assert episode.reason.startswith("gtts: cannot reach http://127.0.0.1:1") and "after 2 attempts" in episode.reason
     assert not (settings.public_dir / "feeds/main.xml").exists()
     assert worker.app.conf.task_always_eager  # in-process, as the CLI's embedded default runs it
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_same_finish_twice_at_once_publishes_once(settings: Settings, database: str, request) -> None:  # type: ignore[no-untyped-def]
+    # A retried or redelivered finish task can run beside the original: they take turns, the second publishes nothing.
+    import threading
+
+    if database == "postgresql":
+        settings = dataclasses.replace(settings, database_url=request.getfixturevalue("postgres_url"))
+    store = Store(settings.db_url)
+    episode = pipeline.submit(settings, store, article(), feed="main", source="test")
+    for job in pipeline.plan(settings, store, episode.id, episode.render_id):
+        pipeline.synthesize(settings, job)
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(pipeline.finish(settings, Store(settings.db_url), episode.id, episode.render_id).status)
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            results.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["published", "published"]
+    final = store.get(episode.id)
+    published = sorted(p.relative_to(settings.public_dir).as_posix() for p in settings.public_dir.rglob(f"{episode.id}-*"))
+    assert published == sorted([final.audio_path, final.transcript_path, final.chapters_path])
+    _, parsed, _ = parse_feed(settings.public_dir / "feeds/main.xml")
+    assert [e.id for e in parsed.entries] == [final.guid]
+    assert list(settings.work_dir.iterdir()) == []
