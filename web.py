@@ -7,6 +7,7 @@ so nginx or a CDN can take over the public side at any scale.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import logging
 import math
@@ -36,8 +37,9 @@ from starlette.middleware import Middleware
 from starlette.responses import FileResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from narrate import pages, pipeline, tokens
-from narrate.errors import NarrateError, NotFoundError, SourceError
+from narrate import pages, pipeline, sessions, tokens
+from narrate.errors import ConfigError, NarrateError, NotFoundError, SourceError
+from narrate.logs import install_redaction
 from narrate.publish import episode_summary
 from narrate.settings import DEFAULT_FEED, Settings
 from narrate.store import Episode, Store
@@ -47,13 +49,18 @@ log = logging.getLogger("narrate.web")
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-EMBED_POLICY = PAGE_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+"""No inline script, style or event handler anywhere: the pages' scripts are files under assets/."""
 _EMBED_PAGE = re.compile(r"/episodes/[^/]+/embed\.html$")
+_PRIVATE = re.compile(r"^/(api/|staff($|/))")
+"""Staff answers, never to be kept by a browser's or a proxy's cache."""
+_ANCESTOR = re.compile(r"^(\*|'self'|'none'|[A-Za-z][A-Za-z0-9+.-]*:(//[A-Za-z0-9*.:\[\]-]+(/[^\s;,']*)?)?)$")
+"""One CSP host-source, scheme-source, "*", 'self' or 'none': nothing that could end the directive."""
 
 STAFF_COOKIE = "narrate_staff"
 STAFF_COOKIE_SECONDS = 12 * 3600
+"""A staff session's life: the browser forgets the cookie then, and the server the session."""
 RECENT_EPISODES = 100
 """How many episodes the staff page lists."""
 
@@ -123,6 +130,8 @@ class Service:
     store: Store
     renders: RenderQueue
     limit: RateLimit
+    logins: RateLimit
+    """Staff sign-ins per client address: a token cannot be guessed at speed."""
 
 
 def get_service(request: Request) -> Service:
@@ -239,18 +248,20 @@ def _accepted(request: Request, service: Service, episode: Episode) -> JSONRespo
     return JSONResponse(body, status_code=202, headers={"Location": status_url})
 
 
-# -- staff page (the same tokens, held in an HttpOnly cookie) ------------------------------------------------
+# -- staff page (a session opened with a token, its id in an HttpOnly cookie) ---------------------------------
 
 
 @dataclass(frozen=True)
 class StaffSession:
+    """A signed-in browser: the token's name and the session id its cookie holds (narrate/sessions.py)."""
+
     name: str
-    token: str
+    session_id: str
 
     @property
     def csrf_token(self) -> str:
-        # Derived from the token, so every process agrees without shared state, and only its holder can know it.
-        return hmac.new(self.token.encode("utf-8"), b"narrate staff form", "sha256").hexdigest()
+        # Derived from the session id, so every process agrees without shared state, and only its holder knows it.
+        return hmac.new(self.session_id.encode("utf-8"), b"narrate staff form", "sha256").hexdigest()
 
 
 class StaffRefusal(Exception):
@@ -262,9 +273,9 @@ class StaffRefusal(Exception):
 
 
 def _session(request: Request, service: Service) -> StaffSession | None:
-    token = request.cookies.get(STAFF_COOKIE)
-    name = tokens.verify_token(service.store, token) if token else None
-    return StaffSession(name, token) if name and token else None
+    session_id = request.cookies.get(STAFF_COOKIE)
+    name = sessions.session_name(service.store, session_id) if session_id else None
+    return StaffSession(name, session_id) if name and session_id else None
 
 
 def staff_form(request: Request, service: ServiceDep, csrf_token: Annotated[str, Form()] = "") -> StaffSession:
@@ -315,14 +326,24 @@ def staff_page(request: Request, service: ServiceDep, queued: str | None = None)
 @staff.post("/staff/login")
 def staff_login(request: Request, service: ServiceDep, token: Annotated[str, Form()] = "") -> Response:
     root = _root(request)
+    address = request.client.host if request.client else "unknown"
+    wait = service.logins.wait_seconds(address)
+    if wait:
+        log.warning("staff sign-in refused: over %d attempts a minute from %s", service.logins.per_minute, address)
+        error = f"Too many sign-in attempts from your address; try again in {wait} seconds."
+        return HTMLResponse(pages.render_login_page(error=error, root=root), 429, {"Retry-After": str(wait)})
     if not _same_origin(request, service.settings):
         return HTMLResponse(pages.render_login_page(error="Sign in from this site's own page.", root=root), 403)
-    if tokens.verify_token(service.store, token.strip()) is None:
+    token = token.strip()
+    if tokens.verify_token(service.store, token) is None:
+        log.warning("staff sign-in refused from %s: unknown or revoked token", address)
         return HTMLResponse(pages.render_login_page(error="That token is unknown or revoked.", root=root), 401)
+    lifetime = dt.timedelta(seconds=STAFF_COOKIE_SECONDS)
+    session_id = sessions.open_session(service.store, tokens.digest(token), lifetime)
     response = RedirectResponse(root + "staff", status_code=303)
     response.set_cookie(
         STAFF_COOKIE,
-        token.strip(),
+        session_id,
         max_age=STAFF_COOKIE_SECONDS,
         path=root + "staff",
         secure=service.settings.base_url.startswith("https://"),
@@ -332,8 +353,11 @@ def staff_login(request: Request, service: ServiceDep, token: Annotated[str, For
     return response
 
 
-@staff.post("/staff/logout", dependencies=[Depends(staff_form)])
-def staff_logout(request: Request) -> Response:
+@staff.post("/staff/logout")
+def staff_logout(
+    request: Request, service: ServiceDep, session: Annotated[StaffSession, Depends(staff_form)]
+) -> Response:
+    sessions.close_session(service.store, session.session_id)
     root = _root(request)
     response = RedirectResponse(root + "staff", status_code=303)
     response.delete_cookie(STAFF_COOKIE, path=root + "staff", httponly=True, samesite="strict")
@@ -563,17 +587,32 @@ class PublicFile(FileResponse):
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 
 
-class SecurityHeaders:
-    """nosniff and same-origin referrers everywhere; a strict CSP on pages (the embed page may be framed)."""
+def embed_policy(ancestors: str) -> str:
+    """The pages' policy with the embed's frame-ancestors (``Settings.embed_ancestors``), checked source by source."""
+    sources = ancestors.split()
+    bad = [source for source in sources if not _ANCESTOR.match(source)]
+    if not sources or bad:
+        raise ConfigError(f"embed_ancestors: expected '*' or origins like https://news.example.org, got {ancestors!r}")
+    return PAGE_POLICY.replace("frame-ancestors 'none'", "frame-ancestors " + " ".join(sources))
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class SecurityHeaders:
+    """nosniff and same-origin referrers everywhere; a strict CSP on pages and SVG (only the embed may be framed);
+    staff answers are never cached."""
+
+    def __init__(self, app: ASGIApp, embed_policy: str = PAGE_POLICY) -> None:
         self.app = app
+        self.embed_policy = embed_policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = EMBED_POLICY if _EMBED_PAGE.search(scope["path"]) else PAGE_POLICY
+        path, root_path = scope["path"], scope.get("root_path", "")
+        if root_path and path.startswith(root_path):
+            path = path[len(root_path) :]
+        policy = self.embed_policy if _EMBED_PAGE.search(path) else PAGE_POLICY
+        private = bool(_PRIVATE.match(path))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -582,6 +621,8 @@ class SecurityHeaders:
                     headers[name] = value
                 if headers.get("content-type", "").startswith(("text/html", "image/svg+xml")):
                     headers["Content-Security-Policy"] = policy
+                if private:
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -690,13 +731,23 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service over ``settings`` (default: Settings.load())."""
+    install_redaction()  # before anything is logged: tokens, session ids and URL passwords never reach a log
     settings = settings or Settings.load()
-    shared = Service(settings, Store(settings.db_url), RenderQueue(settings), RateLimit(settings.rate_limit_per_minute))
+    framing = embed_policy(settings.embed_ancestors)
+    shared = Service(
+        settings,
+        Store(settings.db_url),
+        RenderQueue(settings),
+        RateLimit(settings.rate_limit_per_minute),
+        RateLimit(settings.login_attempts_per_minute),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The staff page's script and style come from public/assets/, even before anything is published.
         await anyio.to_thread.run_sync(pages.write_assets, settings)
+        log.info("serving %s with database %s and %s", settings.public_dir, settings.db_url,
+                 f"broker {settings.broker_url}" if settings.broker_url else "the embedded renderer")
         yield
         await anyio.to_thread.run_sync(shared.renders.close)
 
@@ -707,7 +758,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # Swagger UI and ReDoc load scripts from CDNs, which the pages' CSP forbids
         redoc_url=None,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyCap, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(SecurityHeaders, embed_policy=framing),
+            Middleware(BodyCap, max_bytes=settings.max_body_bytes),
+        ],
         exception_handlers={
             HTTPException: _http_error,
             RequestValidationError: _invalid_request,

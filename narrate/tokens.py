@@ -1,4 +1,7 @@
-"""Staff API tokens: random, shown once, stored hashed, compared in constant time, revocable."""
+"""Staff API tokens: random, shown once, stored hashed, compared in constant time, revocable.
+
+Revoking a token also ends the staff page sessions it opened (narrate/sessions.py).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,18 @@ import hmac
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from narrate.errors import ConfigError, NotFoundError
+from narrate.sessions import StaffSession
 from narrate.store import ApiToken, Store, utcnow
 
 PREFIX = "nrt_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """What the database keeps of a token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -32,7 +37,7 @@ def create_token(store: Store, name: str) -> str:
         if existing is not None:
             session.delete(existing)
             session.flush()
-        session.add(ApiToken(name=name, token_hash=_digest(token)))
+        session.add(ApiToken(name=name, token_hash=digest(token)))
     return token
 
 
@@ -40,11 +45,11 @@ def verify_token(store: Store, token: str) -> str | None:
     """The token's name when it is valid and not revoked, else None."""
     if not token.startswith(PREFIX):
         return None
-    digest = _digest(token)
+    hashed = digest(token)
     with store.session() as session:
-        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hashed))
         # The lookup is by hash; compare again in constant time so no timing tells how close a guess was.
-        if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, digest):
+        if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, hashed):
             return None
         return row.name
 
@@ -55,6 +60,7 @@ def revoke_token(store: Store, name: str) -> None:
         if row is None or row.revoked_at is not None:
             raise NotFoundError(f"no active token named {name!r}")
         row.revoked_at = utcnow()
+        session.execute(delete(StaffSession).where(StaffSession.token_hash == row.token_hash))
 
 
 def list_tokens(store: Store) -> list[ApiToken]:

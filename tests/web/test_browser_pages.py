@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import uvicorn
@@ -369,3 +370,95 @@ def test_pages_work_with_javascript_off(site: Site) -> None:
         assert page.get_by_role("link", name=site.episode.title).is_visible()
     finally:
         context.close()
+
+
+# -- the pages under their Content-Security-Policy -------------------------------------------------------
+
+REPORT_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || "inline code"}`);
+});
+"""
+"""Runs before the page's own scripts (injected by the browser, so the policy does not apply to it)."""
+
+
+def violations(page: Page) -> list[str]:
+    return page.evaluate("() => window.cspViolations")
+
+
+def test_pages_work_under_their_policy_and_report_no_violation(site: Site, context: BrowserContext) -> None:
+    context.add_init_script(REPORT_VIOLATIONS)
+    policies: dict[str, str] = {}
+    context.on("response", lambda r: policies.setdefault(r.url, r.headers.get("content-security-policy", "")))
+
+    episode = visit(context, site.episode_url)
+    page = episode.page
+    wait_for_metadata(page)
+    page.get_by_role("button", name="Speed 1.25 times", exact=True).click()
+    assert player_state(page)["rate"] == 1.25  # player.js runs: its listeners are attached
+    index = 5
+    transcript_link(page, site.script.segments[index].caption).click()
+    wait_until_at(page, site.cues[index][0])
+    assert violations(page) == [] and episode.errors == []
+
+    others = [visit(context, site.episode_url + "embed.html"), visit(context, f"{site.url}/feeds/main/")]
+    staff = visit(context, f"{site.url}/staff")
+    staff.page.get_by_label("API token").fill(site.token)
+    staff.page.get_by_role("button", name="Log in").click()
+    with staff.page.expect_response(re.compile(r"/staff/episodes\.json$"), timeout=10_000) as refresh:
+        pass  # staff.js polls: it runs under the policy
+    assert refresh.value.ok
+    for visited in [*others, staff]:
+        assert violations(visited.page) == [] and visited.errors == [], visited.page.url
+
+    for url in (site.episode_url, site.episode_url + "embed.html", f"{site.url}/feeds/main/", f"{site.url}/staff"):
+        assert "script-src 'self';" in policies[url] and "unsafe-inline" not in policies[url], url
+
+    # The detector works and the policy is live: an inline handler slipped into the page is blocked and reported.
+    page.evaluate("""() => document.body.insertAdjacentHTML(
+        "beforeend", '<img alt="" src="data:," onerror="window.inlineRan = true">')""")
+    page.wait_for_function("() => window.cspViolations.length > 0")
+    assert page.evaluate("() => window.inlineRan") is None
+    assert violations(page)[0].startswith("script-src")
+
+
+def test_only_the_embed_can_be_framed_by_another_site(site: Site, context: BrowserContext) -> None:
+    publisher = ThreadingHTTPServer(("127.0.0.1", 0), _frame_page(site))  # another port: another origin
+    threading.Thread(target=publisher.serve_forever, daemon=True).start()
+    try:
+        page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        page.goto(f"http://127.0.0.1:{publisher.server_address[1]}/article")
+        embed = page.frame_locator("#embed")
+        expect(embed.get_by_role("heading", level=1)).to_have_text(site.episode.title)
+        expect(embed.locator("audio")).to_have_count(1)
+        refused = next(frame for frame in page.frames if frame.name == "page")
+        assert refused.url.startswith("chrome-error://")  # Chromium's "127.0.0.1 is blocked" page instead
+        assert site.episode.title not in refused.content()
+        assert any("frame-ancestors 'none'" in text for text in console), console
+    finally:
+        publisher.shutdown()
+        publisher.server_close()
+
+
+def _frame_page(site: Site) -> type[BaseHTTPRequestHandler]:
+    html = (
+        f'<!doctype html><title>A publisher</title>'
+        f'<iframe id="embed" title="player" src="{site.episode_url}embed.html"></iframe>'
+        f'<iframe id="page" name="page" title="page" src="{site.episode_url}"></iframe>'
+    ).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
