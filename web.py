@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from os import stat_result
 from pathlib import Path, PurePosixPath
@@ -69,21 +69,48 @@ RECENT_EPISODES = 100
 
 
 class RenderQueue:
-    """Hands renders to Celery workers; with no broker, renders them one at a time in this process."""
+    """Hands renders to Celery workers; with no broker, renders them one at a time in this process.
 
-    def __init__(self, settings: Settings) -> None:
+    Embedded, this process is the only renderer, so what the database says is queued or rendering when it starts
+    was left by a previous run: ``resume`` queues it all again. A reaper thread then does what workers do with a
+    broker (pipeline.reap) every settings.reap_interval seconds.
+    """
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self._settings, self._store = settings, store
         self._executor = None if settings.broker_url else ThreadPoolExecutor(1, thread_name_prefix="narrate-render")
+        self._stop = threading.Event()
 
     def dispatch(self, episode: Episode) -> None:
+        self.send(episode.id, episode.render_id)
+
+    def send(self, episode_id: str, render_id: str) -> None:
         import worker  # the Celery app reads its settings on import: only when a render is asked for
 
         if self._executor is None:
-            worker.render.delay(episode.id, episode.render_id)
+            worker.send_render(episode_id, render_id)  # UnavailableError (503) if the broker is down
         else:
-            self._executor.submit(_render_here, episode.id, episode.render_id)
+            self._executor.submit(_render_here, episode_id, render_id)
+
+    def resume(self) -> int:
+        """Embedded: queue again every render a previous run left unfinished; how many."""
+        if self._executor is None:
+            return 0
+        count = pipeline.reap(replace(self._settings, stale_after=0.0), self._store, self.send)
+        if self._settings.reap_interval > 0:
+            threading.Thread(target=self._reap_now_and_then, name="narrate-reaper", daemon=True).start()
+        return count
+
+    def _reap_now_and_then(self) -> None:
+        while not self._stop.wait(self._settings.reap_interval):
+            try:
+                pipeline.reap(self._settings, self._store, self.send)
+            except NarrateError as error:
+                log.warning("reaper: %s", error)
 
     def close(self) -> None:
-        """Finish the render in progress; renders not started stay queued in the database."""
+        """Finish the render in progress; renders not started stay queued in the database (``resume`` takes them)."""
+        self._stop.set()
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
 
@@ -734,10 +761,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_redaction()  # before anything is logged: tokens, session ids and URL passwords never reach a log
     settings = settings or Settings.load()
     framing = embed_policy(settings.embed_ancestors)
+    store = Store(settings.db_url)
     shared = Service(
         settings,
-        Store(settings.db_url),
-        RenderQueue(settings),
+        store,
+        RenderQueue(settings, store),
         RateLimit(settings.rate_limit_per_minute),
         RateLimit(settings.login_attempts_per_minute),
     )
@@ -746,6 +774,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The staff page's script and style come from public/assets/, even before anything is published.
         await anyio.to_thread.run_sync(pages.write_assets, settings)
+        resumed = await anyio.to_thread.run_sync(shared.renders.resume)
+        if resumed:
+            log.info("queued again %d render(s) a previous run left unfinished", resumed)
         log.info("serving %s with database %s and %s", settings.public_dir, settings.db_url,
                  f"broker {settings.broker_url}" if settings.broker_url else "the embedded renderer")
         yield

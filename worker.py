@@ -26,9 +26,11 @@ from kombu.exceptions import OperationalError
 
 from narrate import pipeline
 from narrate.errors import EngineError, UnavailableError
+from narrate.logs import install_redaction
 from narrate.settings import Settings
 from narrate.store import Store
 
+install_redaction()  # tracebacks and Celery's own lines may hold URLs with passwords
 log = logging.getLogger(__name__)
 _boot = Settings.load()
 

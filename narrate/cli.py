@@ -367,7 +367,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     import web
 
-    mode = f"broker {settings.broker_url}" if settings.broker_url else "embedded renderer (no broker)"
+    from narrate.logs import redact
+
+    mode = f"broker {redact(settings.broker_url)}" if settings.broker_url else "embedded renderer (no broker)"
     print(f"narrate: serving {settings.public_dir} and the staff API on http://{args.host}:{args.port} ({mode})",
           file=sys.stderr)
     uvicorn.run(web.create_app(settings), host=args.host, port=args.port, log_level="warning",

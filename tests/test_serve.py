@@ -142,3 +142,37 @@ def test_with_redis_the_service_enqueues_and_a_separate_worker_renders(
     finally:
         stop(service)
         stop(worker)
+
+
+def test_renders_left_queued_by_a_stopped_service_are_resumed_at_start(env: dict[str, str], tmp_path: Path) -> None:
+    from narrate import pipeline
+    from narrate.extract import extract_text
+    from narrate.settings import Settings
+    from narrate.store import Store
+
+    # Two articles queued (one was rendering) when the embedded service stopped: nothing else will render them.
+    settings = Settings.load(env)
+    store = Store(settings.db_url)
+    source = tmp_path / "article.txt"
+    left = []
+    for n, words in enumerate(["on Sundays", "on Mondays"]):
+        source.write_text(ARTICLE.replace("on Sundays", words), encoding="utf-8")
+        left.append(pipeline.submit(settings, store, extract_text(source.read_text()), feed="main", source=str(source)))
+    store.change(left[1].id, None, status="rendering", segments_total=9, segments_done=4)
+
+    process = start([sys.executable, "-m", "narrate.cli", "serve", "--port", env["PORT"]], env, tmp_path / "serve.log")
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and {store.get(e.id).status for e in left} != {"published"}:
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            time.sleep(0.3)
+        finals = [store.get(e.id) for e in left]
+        assert [e.status for e in finals] == ["published", "published"], [e.reason for e in finals]
+        assert all(e.attempts == 1 for e in finals)
+        feed = podcastparser.parse("feed", (settings.public_dir / "feeds/main.xml").open("rb"))
+        assert sorted(item["guid"] for item in feed["episodes"]) == sorted(e.guid for e in finals)
+    finally:
+        stop(process)
+    log = (tmp_path / "serve.log").read_text()
+    assert f"episode {left[0].id} stalled in queued; queued again" in log
+    assert f"episode {left[1].id} stalled in rendering; queued again" in log
