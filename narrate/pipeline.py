@@ -22,6 +22,7 @@ from narrate.article import Article, article_from_dict, article_to_dict
 from narrate.audio import AudioOptions, Chapter, Part, Tags, assemble, write_tags
 from narrate.cache import SegmentCache, segment_key
 from narrate.engines import check_engine, engine_class, get_engine
+from narrate.engines.speak import speak
 from narrate.errors import ConfigError, EngineError, NarrateError, UnavailableError
 from narrate.lexicon import feed_lexicon
 from narrate import pages
@@ -301,7 +302,7 @@ def synthesize(settings: Settings, job: SegmentJob) -> str:
     cache = SegmentCache(settings.cache_dir)
     if cache.get(job.key) is None:
         tts = get_engine(job.engine, settings, job.voice)
-        cache.put(job.key, tts.synthesize(job.text))  # TODO speak
+        cache.put(job.key, speak(settings, tts, job.text))  # checked: never silence where words should be
     return job.key
 
 

@@ -105,6 +105,11 @@ class Settings:
     engine_backoff: float = 1.0
     """Seconds before the first retry; doubles each time."""
     engine_timeout: float = 15.0
+    engine_concurrency: str = ""
+    """NARRATE_ENGINE_CONCURRENCY: most segments each engine speaks at once on one machine, across all worker
+    processes ("gtts=2,piper=1"); an engine not named, or 0: no limit."""
+    engine_slot_timeout: float = 600.0
+    """Seconds a segment waits for a free engine slot (engine_concurrency) before it fails."""
     cache_max_bytes: int = 2 * 1024**3
     """NARRATE_CACHE_MAX_BYTES: the segment cache's bound; least recently used segments are evicted past it."""
     onnx_threads: int = 0

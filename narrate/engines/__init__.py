@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from narrate.engines.base import Engine, Speech
+from narrate.engines.limit import engine_limits
 from narrate.errors import ConfigError
 from narrate.settings import Settings
 
@@ -40,8 +41,13 @@ def engine_class(name: str) -> Any:
 
 
 def check_engine(name: str, settings: Settings, voice: str = "") -> None:
-    """Fail now on an unknown engine or a missing voice, without loading a voice model where that is avoidable."""
+    """Fail now on an unknown engine, a missing voice or an unreadable engine_concurrency, without loading a voice
+    model where that is avoidable."""
     chosen = engine_class(name)
+    unknown = sorted(set(engine_limits(settings)) - set(ENGINE_NAMES))
+    if unknown:
+        known = ", ".join(ENGINE_NAMES)
+        raise ConfigError(f"engine_concurrency: unknown engine(s) {', '.join(unknown)}; known engines: {known}")
     voice = _voice(name, settings, voice)
     if hasattr(chosen, "check_voice"):
         chosen.check_voice(voice)

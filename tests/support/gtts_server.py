@@ -5,15 +5,28 @@
         ...
         assert server.texts == ["Hello world"]
 
-Each request takes the next response from the script; once it is used up, ``default`` answers. Responses:
+Each request takes the next response from the script; once it is used up, ``default`` answers. A response is a
+name, some with an argument after a colon:
 
-    "ok"         a real MP3 (a short sine tone made with ffmpeg), base64 in Google's envelope
-    "429"        HTTP 429 with Retry-After: 0
-    "500", ...   any other three-digit HTTP status, with a short text body
-    "garbage"    Google's envelope around bytes that are not audio
-    "truncated"  Google's envelope around the first bytes of the MP3, too few to decode
-    "html"       HTTP 200 with an HTML page (what a consent wall or captive portal sends)
-    "slow"       "ok", after sleeping ``slow_seconds`` (longer than the client's timeout)
+    "ok"                a real MP3 (a sine tone lasting speech_seconds(text)), base64 in Google's envelope
+    "slow"              "ok" after sleeping ``slow_seconds``; "slow:0.3" after 0.3 s
+    "429"               HTTP 429 with Retry-After: 0; "429:1.5" with Retry-After: 1.5
+    "500", ...          any other three-digit HTTP status with a short text body; "503:2" adds Retry-After: 2
+                        (the argument is sent as it is: "503:Wed, 21 Oct 2026 07:28:00 GMT" too)
+    "cut"               the "ok" answer cut off half-way: Content-Length promises more, then the connection closes
+    "stall"             half of the "ok" answer, then nothing for ``slow_seconds``, then the connection closes
+    "truncated-json"    a complete HTTP answer whose batchexecute JSON stops half-way through the audio string
+    "truncated-base64"  valid JSON around base64 audio that stops short (an odd number of characters)
+    "truncated"         Google's envelope around the first bytes of the MP3, too few to decode
+    "garbage"           Google's envelope around text bytes that are not audio
+    "random"            Google's envelope around random bytes
+    "binary"            HTTP 200 whose whole body is random bytes
+    "html"              HTTP 200 with an HTML page (what a consent wall or captive portal sends)
+    "silence"           a real MP3 of digital silence as long as the speech would be
+    "short"             a real MP3 of a 50 ms tone, whatever the text (an answer too short for its words)
+
+The server records what it saw: ``texts`` and ``languages`` per request, ``arrivals`` (time.monotonic() when
+each request came in) and ``max_in_flight`` (most requests it was answering at once).
 """
 
 from __future__ import annotations
@@ -21,6 +34,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import random
 import subprocess
 import threading
 import time
@@ -34,26 +48,41 @@ import imageio_ffmpeg
 
 BATCHEXECUTE_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 TTS_RPC = "jQ1olc"
-TONE_SECONDS = 0.5
+SECONDS_PER_CHARACTER = 0.065
+"""How long the stand-in speaks per character of text: about Google's English voice (~15 characters a second)."""
+MIN_SPEECH_SECONDS = 0.3
+SHORT_SECONDS = 0.05
 TRUNCATED_BYTES = 60
 """Less than one MP3 frame (96 bytes at 24 kHz, 32 kbit/s): ffmpeg finds no audio in it."""
 
+_NAMES = (
+    "ok", "slow", "cut", "stall", "truncated-json", "truncated-base64", "truncated", "garbage", "random", "binary",
+    "html", "silence", "short",
+)  # fmt: skip
+
+
+def speech_seconds(text: str) -> float:
+    """How long the "ok" answer for ``text`` lasts (before the MP3 encoder's padding), in 50 ms steps."""
+    return round(max(MIN_SPEECH_SECONDS, SECONDS_PER_CHARACTER * len(text)) * 20) / 20
+
 
 @functools.cache
-def tone_mp3() -> bytes:
-    """A TONE_SECONDS 440 Hz tone as Google sends speech: 24 kHz mono 32 kbit/s MP3 without ID3 or Xing header."""
+def tone_mp3(seconds: float = MIN_SPEECH_SECONDS, frequency: int = 440) -> bytes:
+    """A sine tone as Google sends speech: 24 kHz mono 32 kbit/s MP3 without ID3 or Xing header; 0 Hz: silence."""
+    source = f"sine=frequency={frequency}:duration={seconds}" if frequency else f"anullsrc=r=24000:cl=mono:d={seconds}"
     command = [
         imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-f", "lavfi", "-i", f"sine=frequency=440:duration={TONE_SECONDS}",
+        "-f", "lavfi", "-i", source,
         "-ac", "1", "-ar", "24000", "-b:a", "32k", "-id3v2_version", "0", "-write_xing", "0",
         "-f", "mp3", "pipe:1",
     ]  # fmt: skip
     return subprocess.run(command, capture_output=True, check=True).stdout
 
 
-def google_envelope(audio: bytes) -> bytes:
+def google_envelope(audio: bytes | str) -> bytes:
     """A batchexecute response carrying ``audio`` the way Google does: base64 in a JSON string in JSON."""
-    payload = json.dumps([base64.b64encode(audio).decode("ascii")])
+    encoded = audio if isinstance(audio, str) else base64.b64encode(audio).decode("ascii")
+    payload = json.dumps([encoded])
     first = json.dumps([["wrb.fr", TTS_RPC, payload, None, None, None, "generic"]], separators=(",", ":"))
     last = json.dumps([["e", 4, None, None, len(first)]], separators=(",", ":"))
     return f")]}}'\n\n{len(first)}\n{first}\n{len(last)}\n{last}\n".encode("utf-8")
@@ -68,6 +97,10 @@ class GttsServer:
         self.texts: list[str] = []
         """Text of every request received, in order (also for the ones answered with an error)."""
         self.languages: list[str] = []
+        self.arrivals: list[float] = []
+        """time.monotonic() at each request's arrival, in order."""
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
         self._http = _HTTPServer(self)
@@ -84,11 +117,14 @@ class GttsServer:
     def request_count(self) -> int:
         return len(self.texts)
 
+    def gaps(self) -> list[float]:
+        """Seconds between one request's arrival and the next."""
+        return [later - earlier for earlier, later in zip(self.arrivals, self.arrivals[1:])]
+
     def queue(self, *responses: str) -> None:
         """Answer the next requests with ``responses``, in order."""
         for response in responses:
-            if response not in ("ok", "garbage", "truncated", "html", "slow") and not _is_status(response):
-                raise ValueError(f"unknown scripted response {response!r}")
+            _parse_response(response)  # refuse a typo now, not in the server's thread
         with self._lock:
             self._script.extend(responses)
 
@@ -113,14 +149,23 @@ class GttsServer:
     ) -> None:
         self.stop()
 
-    def _next_response(self, text: str, language: str) -> str:
+    def _arrive(self, text: str, language: str) -> str:
         with self._lock:
             self.texts.append(text)
             self.languages.append(language)
+            self.arrivals.append(time.monotonic())
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
             return self._script.popleft() if self._script else self.default
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
 
 class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
     def __init__(self, owner: GttsServer) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.owner = owner
@@ -136,38 +181,88 @@ class _Handler(BaseHTTPRequestHandler):
         if request is None:
             self._send(400, b"not a batchexecute TTS request", "text/plain")
             return
-        response = owner._next_response(*request)
+        response = owner._arrive(*request)
         try:
-            self._answer(response, owner)
+            self._answer(response, request[0], owner)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test): nobody is left to answer
+        finally:
+            owner._leave()
 
-    def _answer(self, response: str, owner: GttsServer) -> None:
-        if response == "slow":
-            time.sleep(owner.slow_seconds)
-            response = "ok"
-        if response == "ok":
-            self._send(200, google_envelope(tone_mp3()))
-        elif response == "garbage":
+    def _answer(self, response: str, text: str, owner: GttsServer) -> None:
+        name, argument = _parse_response(response)
+        speech = tone_mp3(speech_seconds(text))
+        if name == "slow":
+            time.sleep(owner.slow_seconds if argument is None else float(argument))
+            name = "ok"
+        if name == "ok":
+            self._send(200, google_envelope(speech))
+        elif name in ("cut", "stall"):
+            whole = google_envelope(speech)
+            self._send_head(200, len(whole))
+            self.wfile.write(whole[: len(whole) // 2])
+            self.wfile.flush()
+            if name == "stall":
+                time.sleep(owner.slow_seconds)
+            self.close_connection = True
+        elif name == "truncated-json":
+            whole = google_envelope(speech)
+            self._send(200, whole[: whole.index(b"wrb.fr") + len(whole) // 2])
+        elif name == "truncated-base64":
+            encoded = base64.b64encode(speech).decode("ascii")
+            self._send(200, google_envelope(encoded[: len(encoded) // 2 | 1]))
+        elif name == "truncated":
+            self._send(200, google_envelope(speech[:TRUNCATED_BYTES]))
+        elif name == "garbage":
             self._send(200, google_envelope(b"this is not audio " * 40))
-        elif response == "truncated":
-            self._send(200, google_envelope(tone_mp3()[:TRUNCATED_BYTES]))
-        elif response == "html":
+        elif name == "random":
+            self._send(200, google_envelope(random.Random(len(text)).randbytes(4000)))
+        elif name == "binary":
+            self._send(200, random.Random(len(text)).randbytes(4000), "application/octet-stream")
+        elif name == "html":
             self._send(200, b"<!doctype html><title>Before you continue</title><p>Accept cookies</p>", "text/html")
+        elif name == "silence":
+            self._send(200, google_envelope(tone_mp3(speech_seconds(text), frequency=0)))
+        elif name == "short":
+            self._send(200, google_envelope(tone_mp3(SHORT_SECONDS)))
         else:
-            self._send(int(response), f"HTTP {response}".encode("ascii"), "text/plain")
+            retry_after = "0" if name == "429" and argument is None else argument
+            self._send(int(name), f"HTTP {name}".encode("ascii"), "text/plain", retry_after)
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8",
+        retry_after: str | None = None,
+    ) -> None:  # fmt: skip
+        self._send_head(status, len(body), content_type, retry_after)
+        self.wfile.write(body)
+
+    def _send_head(
+        self, status: int, length: int, content_type: str = "application/json; charset=utf-8",
+        retry_after: str | None = None,
+    ) -> None:  # fmt: skip
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        if status == 429:
-            self.send_header("Retry-After", "0")
+        self.send_header("Content-Length", str(length))
+        if retry_after is not None:
+            self.send_header("Retry-After", retry_after)
         self.end_headers()
-        self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output clean
+
+
+def _parse_response(response: str) -> tuple[str, str | None]:
+    """("name", argument or None) of a scripted response; ValueError for one this server does not know."""
+    name, colon, argument = response.partition(":")
+    if name not in _NAMES and not _is_status(name):
+        raise ValueError(f"unknown scripted response {response!r}")
+    if not colon:
+        return name, None
+    if name == "slow":
+        float(argument)
+    elif not _is_status(name):
+        raise ValueError(f"scripted response {name!r} takes no argument")
+    return name, argument
 
 
 def _parse_request(body: str) -> tuple[str, str] | None:
