@@ -58,7 +58,8 @@ class Channel:
 
     def __post_init__(self) -> None:
         for name in ("slug", "title", "description", "language", "category"):
-            if not getattr(self, name).strip():
+            # The feed drops control characters, so text made only of them is as empty as blank text.
+            if not one_line(getattr(self, name)):
                 raise ValueError(f"channel {name} is empty")
         for name in ("link", "feed_url", "image_url"):
             _require_absolute_url(getattr(self, name), f"channel {name}")

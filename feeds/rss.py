@@ -70,11 +70,13 @@ def _channel_feed(channel: Channel, built: datetime) -> FeedGenerator:
     if channel.copyright:
         fg.copyright(one_line(channel.copyright))
 
-    if channel.author:
-        fg.podcast.itunes_author(one_line(channel.author))
+    author = one_line(channel.author or "")
+    if author:
+        fg.podcast.itunes_author(author)
     if channel.owner_email:
-        owner = channel.owner_name or channel.author or channel.title
-        fg.podcast.itunes_owner(name=one_line(owner), email=channel.owner_email.strip())
+        # An author of only spaces or controls is no name: feedgen refuses an owner without one.
+        owner = next(name for name in (one_line(channel.owner_name or ""), author, one_line(channel.title)) if name)
+        fg.podcast.itunes_owner(name=owner, email=channel.owner_email.strip())
     fg.podcast.itunes_type("episodic")
     fg.apple.image(channel.image_url)
     fg.apple.category(channel.category, channel.subcategory)

@@ -58,14 +58,20 @@ _PLAIN = str.maketrans(
         "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u200a": " ",
         "\u00ad": "", "\u200b": "", "\u2060": "",
         "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "\u2013", "\u2015": "\u2014",
-        "\u2026": "...", "\u2044": "/", "\u00d7": "x",
+        "\u2026": "...", "\u2044": "/",
     }
 )
 
 
+# "2\u00d74" and "3\u00d7" read as "2x4" and "3x" do ("2 by 4", "3 times"); elsewhere the sign is a word of its own,
+# never glued to a letter ("A\u00d7B" is not "AxB").
+_MULTIPLY_DIGITS = re.compile(r"(?<=\d)(\s?)\u00d7(\s?)(?=\d)|(?<=\d)\u00d7")
+
+
 def plain_punctuation(text: str) -> str:
     """Typographic quotes, apostrophes, spaces, hyphens and the ellipsis character as plain ASCII."""
-    return text.translate(_PLAIN)
+    text = _MULTIPLY_DIGITS.sub(lambda m: (m.group(1) or "") + "x" + (m.group(2) or ""), text)
+    return text.translate(_PLAIN).replace("\u00d7", " x ")
 
 
 # Pictographs, dingbats, flags, keycaps, skin tones and the joiners that glue emoji sequences.
@@ -413,16 +419,22 @@ def _doctor_or_drive(match: re.Match[str]) -> str:
     return f"{before}Doctor{after}"
 
 
+def _apart(match: re.Match[str], spoken: str) -> str:
+    """``spoken`` for the abbreviation ``match``, kept apart from a word written right after its full stop ("Dr.A")."""
+    following = match.string[match.end() : match.end() + 1]
+    return spoken + " " if match.group().endswith(".") and following.isalnum() else spoken
+
+
 def expand_abbreviations(text: str) -> str:
     """Titles, Latin abbreviations, "No. 5", month abbreviations in dates and dotted initialisms ("U.S." -> "U S")."""
     text = _VERSUS.sub("versus", text)
     if "." not in text:
         return text  # every other abbreviation has a full stop
-    text = _SAINT_STREET.sub(_saint_or_street, text)
-    text = _DOCTOR_DRIVE.sub(_doctor_or_drive, text)
-    text = _TITLE.sub(lambda m: _TITLES[m.group(1)], text)
+    text = _SAINT_STREET.sub(lambda m: _apart(m, _saint_or_street(m)), text)
+    text = _DOCTOR_DRIVE.sub(lambda m: _apart(m, _doctor_or_drive(m)), text)
+    text = _TITLE.sub(lambda m: _apart(m, _TITLES[m.group(1)]), text)
     for pattern, spoken in _PHRASES:
-        text = pattern.sub(spoken, text)
+        text = pattern.sub(lambda m: _apart(m, spoken), text)  # noqa: B023 (used at once, in this iteration)
     text = _MONTH_ABBREVIATION.sub(lambda m: _MONTH_ABBREVIATIONS[m.group(1)], text)
     text = _INITIALISM.sub(lambda m: " ".join(m.group().replace(".", "").upper()), text)
     return _INITIAL.sub(r"\1", text)
@@ -449,9 +461,13 @@ _SYMBOLS = [
 
 
 def expand_symbols(text: str) -> str:
-    """Symbols a reader says as words: "&" -> "and", "10+" -> "10 plus", "2x4" -> "2 by 4", "=" -> "equals"."""
+    """Symbols a reader says as words: "&" -> "and", "10+" -> "10 plus", "2x4" -> "2 by 4", "=" -> "equals".
+
+    The words stay apart from a letter or digit written against the symbol ("5\u00b0x", "0\u00a7" must not say
+    "degreesx", "0section").
+    """
     for pattern, spoken in _SYMBOLS:
-        text = pattern.sub(spoken, text)
+        text = _sub_apart(pattern, lambda _, words=spoken.strip(): words, text)
     return text
 
 
@@ -510,11 +526,22 @@ def _money_range(match: re.Match[str]) -> str:
     return f"{cardinal(whole)} to {second}"  # "$5 to 10" is five to ten dollars
 
 
+def _sub_apart(pattern: re.Pattern[str], spoken: Callable[[re.Match[str]], str], text: str) -> str:
+    """``pattern.sub`` whose words stay apart from a letter or digit written against the match ("a$5" -> "a five")."""
+
+    def replace(match: re.Match[str]) -> str:
+        before = match.string[match.start() - 1 : match.start()] if match.start() else ""
+        after = match.string[match.end() : match.end() + 1]
+        return (" " if before.isalnum() else "") + spoken(match) + (" " if after.isalnum() else "")
+
+    return pattern.sub(replace, text)
+
+
 def read_money(text: str) -> str:
     """Amounts: "$2.3M" -> "two point three million dollars", "$5 to 10 million" -> "five to ten million dollars"."""
-    text = _MONEY_RANGE.sub(_money_range, text)
-    text = _MONEY.sub(lambda m: _amount(m.group(1), m.group(2), m.group(3), m.group(4) or m.group(5)), text)
-    text = _MONEY_AFTER.sub(lambda m: _amount(m.group(3), m.group(1), m.group(2), None), text)
+    text = _sub_apart(_MONEY_RANGE, _money_range, text)
+    text = _sub_apart(_MONEY, lambda m: _amount(m.group(1), m.group(2), m.group(3), m.group(4) or m.group(5)), text)
+    text = _sub_apart(_MONEY_AFTER, lambda m: _amount(m.group(3), m.group(1), m.group(2), None), text)
     return _PER.sub(r"\1 per ", text)
 
 
@@ -543,7 +570,7 @@ def read_times(text: str) -> str:
     text = _NOON.sub(lambda m: m.group(1).lower(), text)
     text = _CLOCK_SUFFIX.sub(lambda m: f"{m.group(1)} {m.group(2).upper()} M", text)
     text = _SUFFIX_RANGE.sub(" to ", text)
-    return _TIME.sub(_time, text)
+    return _sub_apart(_TIME, _time, text)
 
 
 # -- dates -----------------------------------------------------------------------------------------
@@ -683,6 +710,8 @@ _DIGIT = re.compile(r"\d")
 _NEGATIVE = re.compile(r"(?<![\w.,-])-(?=\d)")
 _PERCENT = re.compile(rf"(?<![\w.])({_INTEGER})(?:\.(\d+))?\s?%")
 _PERCENT_SIGN = re.compile(r"\s?%")
+# "%5", "50%off": the sign glued to the word after it would be said glued too ("percentoff").
+_PERCENT_GLUED = re.compile(r"%(?=[^\W_])")
 _DECADE_SHORT = re.compile(r"(?<![\w'])'([1-9]0)s\b")
 _YEAR_SHORT = re.compile(r"(?<![\w'])'(\d\d)\b(?!')")
 _DECADE_YEAR = re.compile(r"(?<![\w.,])((?:1[1-9]|20)\d0)s\b")
@@ -700,6 +729,7 @@ def _short_year(match: re.Match[str]) -> str:
 
 def expand_numbers(text: str) -> str:
     """Numbers in English words: money, times, dates, fractions, units, percentages, ordinals, years, the rest."""
+    text = _PERCENT_GLUED.sub("% ", text)
     if not _DIGIT.search(text) and not _VULGAR_FRACTION.search(text):
         return _PERCENT_SIGN.sub(" percent", text)
     text = read_money(text)

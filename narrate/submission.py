@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from narrate.article import Article
 from narrate.errors import SourceError
 from narrate.extract import Document, extract
+from narrate.extract.controls import without_controls
 from narrate.extract.source import read_url
 from narrate.settings import DEFAULT_FEED, Settings
 
@@ -43,11 +44,18 @@ def article_from_submission(settings: Settings, submission: Submission) -> Artic
     if kind == "url":
         document = read_url(str(submission.url).strip(), settings, public_only=True)
     else:
-        value = str(getattr(submission, kind))
+        # JSON may carry lone surrogates ("\ud800"), which no UTF-8 encoder takes: they go with the other controls.
+        value = without_controls(str(getattr(submission, kind)))
         document = Document(value.encode("utf-8"), kind, name=f"the submitted {kind}")  # type: ignore[arg-type]
-    article = extract(document)
-    if submission.title and submission.title.strip():
-        article.title = submission.title.strip()
-    if submission.author and submission.author.strip():
-        article.author = submission.author.strip()
+    return with_overrides(extract(document), submission.title, submission.author)
+
+
+def with_overrides(article: Article, title: str | None, author: str | None) -> Article:
+    """``article`` with the title and author a user gave instead of the extracted ones, cleaned like extracted text."""
+    title = " ".join(without_controls(title or "").split())
+    author = " ".join(without_controls(author or "").split())
+    if title:
+        article.title = title
+    if author:
+        article.author = author
     return article

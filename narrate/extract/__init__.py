@@ -12,6 +12,7 @@ Unreadable sources raise SourceError; a source without article text raises Empty
 from __future__ import annotations
 
 from narrate.article import Article
+from narrate.extract.controls import article_text
 from narrate.extract.decode import decode_bytes
 from narrate.extract.markdown import extract_markdown
 from narrate.extract.plaintext import extract_text
@@ -31,12 +32,12 @@ __all__ = [
 
 
 def extract(document: Document) -> Article:
-    """The Article in ``document``, read according to its kind."""
+    """The Article in ``document``, read according to its kind; SourceError when it is binary data."""
     source = document.name or document.url or f"the {document.kind} source"
-    if document.kind == "html":
-        text = decode_bytes(document.data, declared=document.charset, markup=True)
+    markup = document.kind == "html"
+    text = article_text(decode_bytes(document.data, declared=document.charset, markup=markup), source)
+    if markup:
         return extract_html(text, url=document.url, source=source)
-    text = decode_bytes(document.data, declared=document.charset)
     if document.kind == "markdown":
         return extract_markdown(text, source=source)
     return extract_text(text, source=source)

@@ -27,21 +27,34 @@ def parse_allow_list(allow: str) -> tuple[set[str], list[Network]]:
 
 def check_public(url: str, allow: str = "") -> None:
     """Raise SourceError unless every address of the URL's host is public or allow-listed."""
+    public_addresses(url, allow)
+
+
+def public_addresses(url: str, allow: str = "") -> list[str]:
+    """The addresses of the URL's host, once each is checked; SourceError unless all are public or allow-listed.
+
+    The fetch connects to exactly these: resolving the name again would let a DNS server answer differently
+    the second time (DNS rebinding) and lead the request to a private address after all. An empty list means
+    the host name itself is allow-listed, and the fetch may resolve it as usual.
+    """
     host = (urlsplit(url).hostname or "").lower()
     if not host:
         raise SourceError(f"cannot fetch {url}: no host in the URL")
     hosts, networks = parse_allow_list(allow)
     if host in hosts:
-        return
+        return []
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
+    except (socket.gaierror, UnicodeError, ValueError):
         raise SourceError(f"cannot fetch {url}: unknown host {host}") from None
+    addresses: list[str] = []
     for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if any(address in network for network in networks):
-            continue
-        if not address.is_global or address.is_multicast:
+        text = str(info[4][0]).split("%", 1)[0]
+        address = ipaddress.ip_address(text)
+        if not any(address in network for network in networks) and (not address.is_global or address.is_multicast):
             raise SourceError(
                 f"refusing to fetch {url}: {host} is a private, loopback or link-local address ({address})"
             )
+        if text not in addresses:
+            addresses.append(text)
+    return addresses

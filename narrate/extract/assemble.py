@@ -10,6 +10,7 @@ from narrate.article import Article, Block
 from narrate.errors import EmptyArticleError
 from narrate.extract.blocktext import clean_block_text, clean_table_text
 from narrate.extract.byline import Byline, date_line, is_person_name, parse_byline
+from narrate.extract.controls import without_controls
 from narrate.extract.furniture import (
     is_about_author,
     is_furniture,
@@ -21,6 +22,12 @@ from narrate.extract.language import detect_language
 from narrate.extract.title import is_heading_line, same_text, title_from_sentence
 
 BODY_KINDS = frozenset({"paragraph", "quote", "list_item"})
+UNTITLED = "Untitled article"
+"""The title of an article whose text has no sentence with a word in it to make one from."""
+TITLE_MAX_CHARS = 300
+"""Longer titles are cut: the intro and the outro both say the title."""
+# A title needs something to say: a letter or a digit, in any script.
+_SPEAKABLE = re.compile(r"[^\W_]")
 # Bylines stand among the first few blocks; further down, "By ..." is body text.
 _BYLINE_WINDOW = 4
 # An author's bio after the name line is short: a job title and a sentence or two.
@@ -66,12 +73,11 @@ def build_article(
     author = author or byline.author
     published = published or byline.published or guessed_published
     _require_text(blocks, source)
-    title = " ".join((title or "").split())
-    if title:
+    title = _shortened(" ".join(without_controls(title or "").split()))
+    if _SPEAKABLE.search(title):
         blocks = _without_repeated_title(blocks, title)
     else:
-        first = next(block for block in blocks if block.kind in BODY_KINDS)
-        title = title_from_sentence(first.text)
+        title = _title_from_body(blocks)
     blocks, signed_author = _without_author_tail(blocks, author)
     blocks = _without_author_note(blocks, author or signed_author)
     blocks = _without_pull_quotes(_without_repeats(_trimmed(blocks)))
@@ -80,13 +86,36 @@ def build_article(
     return Article(
         title=title,
         blocks=blocks,
-        author=author or signed_author or boxed_author,
+        author=_clean(author or signed_author or boxed_author),
         published=published,
-        site=site,
+        site=_clean(site),
         language=language or detect_language(body),
-        canonical_url=canonical_url,
-        summary=summary,
+        canonical_url=_clean(canonical_url),
+        summary=_clean(summary),
     )
+
+
+def _clean(value: str | None) -> str | None:
+    return without_controls(value) if value else value
+
+
+def _shortened(title: str) -> str:
+    """A title of at most TITLE_MAX_CHARS, cut after a word: a page's 10,000-character <title> is no headline."""
+    if len(title) <= TITLE_MAX_CHARS:
+        return title
+    head = title[: TITLE_MAX_CHARS - 1]
+    cut = head.rfind(" ")
+    return (head[:cut] if cut > TITLE_MAX_CHARS // 2 else head).rstrip(" ,;:.-") + "\u2026"
+
+
+def _title_from_body(blocks: list[Block]) -> str:
+    """A title from the first sentence that has a word in it: "- - -" or "!!!" would make an empty title."""
+    for block in blocks:
+        if block.kind in BODY_KINDS:
+            title = title_from_sentence(block.text)
+            if _SPEAKABLE.search(title):
+                return title
+    return UNTITLED
 
 
 def _require_text(blocks: list[Block], source: str) -> None:

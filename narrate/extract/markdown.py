@@ -29,22 +29,23 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])\s*$")
 _EMPHASISED_LINE = re.compile(r"^\s*([*_])(?!\1)\S.*\S\1\s*$")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Raw HTML whose content is never text: dropped from its opening tag to its closing tag.
+_HIDDEN_HTML = re.compile(r"<(script|style|template|noscript|textarea)\b[^<>]*>", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-_REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_BACKTICKS = re.compile(r"`+")
+_IMAGE = re.compile(r"!\[[^\[\]]*\](?:\([^()]*\)|\[[^\[\]]*\])")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\[\]]+\]")
+_LINK = re.compile(r"\[([^\[\]]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_REFERENCE_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _NOTE_TAG = re.compile(r"<sup>\s*\[?\d{1,3}\]?\s*</sup>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
-_UNDERSCORE = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
-_STRUCK = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
+_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_UNDERSCORE = re.compile(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])")
+_STRUCK = re.compile(r"~~(?=\S)((?:(?!~~).)+?)(?<=\S)~~")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])(?=\s|$)")
 
 
@@ -87,7 +88,7 @@ def extract_markdown(text: str, *, source: str | None = None) -> Article:
     """Read an article written in Markdown."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     meta, text = _front_matter(text)
-    blocks = _blocks(_without_image_captions(_COMMENT.sub("", text)))
+    blocks = _blocks(_without_image_captions(_without_hidden_html(_without_comments(text))))
     title = meta.get("title")
     if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title, blocks = blocks[0].text, blocks[1:]
@@ -102,6 +103,44 @@ def extract_markdown(text: str, *, source: str | None = None) -> Article:
         canonical_url=meta.get("canonical_url") or meta.get("url"),
         summary=meta.get("description") or meta.get("summary"),
     )
+
+
+def _without_comments(text: str) -> str:
+    """``text`` without HTML comments; an unclosed one stays (a regex would rescan the rest for every "<!--")."""
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        parts.append(text[position:start])
+        position = end + 3
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _without_hidden_html(text: str) -> str:
+    """``text`` without raw <script>, <style> (and the like) elements: their content is code, not words.
+
+    An element that is never closed loses only its tag; each tag name is looked up once past the last closing.
+    """
+    lowered = text.lower()
+    unclosed: set[str] = set()
+    parts: list[str] = []
+    position = 0
+    for opening in _HIDDEN_HTML.finditer(text):
+        name = opening.group(1).lower()
+        if opening.start() < position or name in unclosed:
+            continue
+        close = lowered.find(f"</{name}", opening.end())
+        if close < 0:
+            unclosed.add(name)
+            continue
+        end = lowered.find(">", close)
+        parts.append(text[position : opening.start()])
+        position = len(text) if end < 0 else end + 1
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -244,6 +283,33 @@ def _blocks(text: str) -> list[Block]:
     return builder.blocks
 
 
+def _code_spans(text: str) -> str:
+    """`code` to its words: a run of backticks opens a span that the next run of the same length closes.
+
+    Runs are paired in one pass, without a regex, whose backtracking over a long run of backticks takes minutes.
+    """
+    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
+    closing: list[int | None] = [None] * len(runs)
+    next_of_length: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        closing[index] = next_of_length.get(length)
+        next_of_length[length] = index
+    parts: list[str] = []
+    position = index = 0
+    while index < len(runs):
+        close = closing[index]
+        if close is None:
+            index += 1
+            continue
+        (start, content_start), (content_end, end) = runs[index], runs[close]
+        parts.append(text[position:start])
+        parts.append(text[content_start:content_end].strip())
+        position, index = end, close + 1
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def _inline(text: str) -> str:
     """Markdown inline syntax to plain words."""
     escaped: list[str] = []
@@ -253,7 +319,7 @@ def _inline(text: str) -> str:
         return f"\ue000{len(escaped) - 1}\ue001"
 
     text = _ESCAPED.sub(protect, text)
-    text = _CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+    text = _code_spans(text)
     text = _IMAGE.sub("", text)
     text = _FOOTNOTE_REF.sub("", text)
     text = _LINK.sub(r"\1", text)

@@ -10,8 +10,8 @@ from typing import BinaryIO, Literal
 from urllib.parse import urlsplit
 
 from narrate.errors import SourceError
-from narrate.extract.address import check_public
-from narrate.extract.fetch import fetch
+from narrate.extract.address import public_addresses
+from narrate.extract.fetch import fetch, without_credentials
 from narrate.settings import Settings
 
 SourceKind = Literal["html", "text", "markdown"]
@@ -76,7 +76,7 @@ def read_source(
     url_match = _URL_LIKE.match(source)
     if url_match:
         if url_match.group(1).lower() not in ("http", "https"):
-            raise SourceError(f"cannot read {source}: only http and https URLs are supported")
+            raise SourceError(f"cannot read {without_credentials(source)}: only http and https URLs are supported")
         return read_url(source, settings, public_only=public_only)
     return _read_file(source, limit)
 
@@ -98,7 +98,7 @@ def read_url(url: str, settings: Settings, *, public_only: bool = False) -> Docu
         timeout=settings.fetch_timeout,
         max_bytes=settings.fetch_max_bytes,
         max_redirects=settings.fetch_max_redirects,
-        check=(lambda hop: check_public(hop, settings.fetch_allow)) if public_only else None,
+        resolve=(lambda hop: public_addresses(hop, settings.fetch_allow)) if public_only else None,
     )
     media = response.content_type
     suffix_kind = _SUFFIX_KINDS.get(PurePosixPath(urlsplit(response.url).path).suffix.lower())

@@ -25,6 +25,9 @@ from narrate.extract.title import is_heading_line, same_text
 
 _DATE_META = re.compile(r"date|published|publication|created|modified|_time\b|:time\b")
 _XML_NAMESPACE_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_ANY_TAG = re.compile(r"<[^<>]*>")
+_PARSER_DEPTH = 255
+"""libxml2's limit on how deep elements nest; what lies deeper is not in the tree."""
 
 
 def extract_html(html: str | bytes, url: str | None = None, *, source: str | None = None) -> Article:
@@ -34,6 +37,25 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     tree = trafilatura.load_html(text) if text.strip() else None
     if tree is None:
         raise EmptyArticleError(f"no article text found in {source}")
+    parsed = len(tree.getroottree().getroot().text_content().split())  # before tidy_page takes parts out
+    try:
+        return _extract_tree(tree, url, source)
+    except EmptyArticleError:
+        if _parser_dropped_text(text, parsed):
+            raise EmptyArticleError(
+                f"no article text found in {source}: its elements are nested more than {_PARSER_DEPTH} deep, "
+                "and the HTML parser does not read past that"
+            ) from None
+        raise
+
+
+def _parser_dropped_text(text: str, parsed_words: int) -> bool:
+    """Did the parser lose most of the page's words? libxml2 drops whatever is nested past its depth limit."""
+    written = len(_ANY_TAG.sub(" ", text).split())
+    return written >= 10 and parsed_words < written / 2
+
+
+def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
     language = _declared_language(tree)
     site_from_title = _site_from_title(tree)
     document = trafilatura.bare_extraction(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from narrate.extract import extract_markdown
 
@@ -111,3 +112,27 @@ def test_related_posts_and_share_lines_at_the_end_are_not_read() -> None:
         "[The regal fritillary](https://t.example/b)\n"
     )
     assert blocks(text) == [("paragraph", 0, "The count rose this year.")]
+
+
+def test_raw_script_and_style_elements_are_dropped_with_their_content() -> None:
+    article = extract_markdown(
+        "# Budget <script>alert(1)</script>\n\nThe council voted.\n\n<script>\nsteal(document.cookie)\n</script>\n\n"
+        "<style>p { color: red }</style>Fares stay the same. A <SCRIPT src=x>never closed\n"
+    )
+    assert article.title == "Budget"
+    assert article.body_text == "The council voted.\n\nFares stay the same. A never closed"
+
+
+def test_code_spans_pair_runs_of_equal_length() -> None:
+    assert blocks("Use `a` and ``b ` c`` but not ```d.\n") == [("paragraph", 0, "Use a and b ` c but not ```d.")]
+
+
+def test_pathological_markup_takes_linear_time() -> None:
+    """Each of these once sent a regex into backtracking: minutes for the backticks, seconds for the rest."""
+    storms = ["`" * 50000, "[" * 50000 + "](x)"] + [
+        piece * 20000 for piece in ("*a ", "_a ", "**a ", "~~a ", "[a](", "<http:", "[^a", "<b ", "<!--", "<script>")
+    ]
+    started = time.monotonic()
+    for storm in storms:
+        extract_markdown(f"# Storm\n\nThe council voted.\n\n{storm}\n")
+    assert time.monotonic() - started < 5  # about 0.5 s; the old expressions took minutes
