@@ -691,8 +691,26 @@ class BodyCap:
         await self.app(scope, _replay(b"".join(chunks), receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Read (and drop) what the client is still sending before answering: closing with unread data makes TCP
+        # reset the connection, and the client would never see the 413. Bounded, so a client cannot keep us
+        # reading; past the bound the answer closes the connection.
+        drained, finished = 0, False
+        with anyio.move_on_after(DRAIN_SECONDS):
+            while drained <= DRAIN_MAX_BYTES:
+                message_in = await receive()
+                if message_in["type"] == "http.disconnect":
+                    return
+                drained += len(message_in.get("body", b""))
+                if not message_in.get("more_body", False):
+                    finished = True
+                    break
         message = f"the request body is over the limit of {self.max_bytes} bytes"
-        await JSONResponse({"error": message}, status_code=413, headers={"Connection": "close"})(scope, receive, send)
+        headers = {} if finished else {"Connection": "close"}
+        await JSONResponse({"error": message}, status_code=413, headers=headers)(scope, receive, send)
+
+
+DRAIN_MAX_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 10.0
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -292,3 +292,16 @@ def test_openapi_documents_the_staff_api_with_bearer_tokens(service: Running) ->
     model = spec["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
     assert set(model["properties"]) == {"url", "html", "text", "markdown", "feed", "title", "author", "engine"}
     assert docs == [404, 404, 404]
+
+
+def test_a_big_body_on_a_kept_alive_connection_still_gets_its_413(start_service: Start) -> None:
+    # The service answers before the client has sent everything; it must read the rest, or TCP resets the
+    # connection and the client sees a broken response instead of the reason.
+    service = start_service()
+    huge = b'{"text": "' + b"x" * 20_000_000 + b'"}'
+    with service.client(create_token(service.store, "desk")) as client:
+        for _ in range(3):
+            assert client.get("/api/episodes").status_code == 200  # the connection is open and reused
+            answer = client.post("/api/articles", content=huge, headers={"Content-Type": "application/json"})
+            assert answer.status_code == 413
+            assert answer.json() == {"error": "the request body is over the limit of 5242880 bytes"}
