@@ -301,8 +301,8 @@ def test_enter_on_a_sentence_or_chapter_seeks_without_playing_or_moving_focus(
         page.keyboard.press("Enter")
         start = site.cues[index][0]
         wait_until_at(page, start)
-        assert link.get_attribute("aria-current") == "true"
-        assert page.locator("[aria-current]").count() == 1
+        expect(link).to_have_attribute("aria-current", "true")  # set on the "seeked" event, a moment later
+        expect(page.locator("[aria-current]")).to_have_count(1)
         assert link.evaluate("element => element === document.activeElement")
         assert player_state(page)["paused"] is True
     start, title = site.chapters[-1]
@@ -334,7 +334,7 @@ def test_a_time_in_the_address_seeks_on_load_but_does_not_play(site: Site, conte
     wait_for_metadata(page)
     wait_until_at(page, start)
     assert player_state(page)["paused"] is True
-    assert transcript_link(page, site.script.segments[5].caption).get_attribute("aria-current") == "true"
+    expect(transcript_link(page, site.script.segments[5].caption)).to_have_attribute("aria-current", "true")
 
 
 def test_speed_buttons_set_the_playback_rate(site: Site, context: BrowserContext) -> None:
