@@ -105,6 +105,12 @@ class Cluster:
                     process.wait(timeout=15)
                 except (subprocess.TimeoutExpired, ProcessLookupError):
                     self.kill(process)
+        if self.env["NARRATE_BROKER_URL"].startswith("amqp"):  # RabbitMQ keeps durable queues: leave none behind
+            try:
+                with self.client.connection_for_write() as connection:
+                    connection.default_channel.queue_delete(self.env["NARRATE_QUEUE"])
+            except Exception:  # noqa: BLE001 - the broker may be down in the test that stops it
+                pass
 
     def logs(self, tail: int = 4000) -> str:
         """The workers' logs, the last ``tail`` characters of each (0: all of it)."""

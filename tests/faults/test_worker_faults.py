@@ -7,19 +7,24 @@ from __future__ import annotations
 import time
 
 import psycopg
+import pytest
 from sqlalchemy.engine import make_url
 
 from narrate.store import Episode
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.faults.cluster import article
+from tests.faults.conftest import RABBITMQ_URL, REDIS_URL
 
 
 def spoken_cues(cluster, episode: Episode) -> int:  # type: ignore[no-untyped-def]
     return (cluster.settings.public_dir / episode.transcript_path).read_text().count(" --> ")
 
 
-def test_worker_killed_mid_synthesis_publishes_once(make_cluster) -> None:  # type: ignore[no-untyped-def]
-    cluster = make_cluster(NARRATE_VOICE="delay=0.25", NARRATE_VISIBILITY_TIMEOUT="3")
+@pytest.mark.parametrize("broker", ["redis", "rabbitmq"])
+def test_worker_killed_mid_synthesis_publishes_once(make_cluster, broker: str) -> None:  # type: ignore[no-untyped-def]
+    # Redis gives a dead worker's tasks to another after the visibility timeout; RabbitMQ as soon as it notices.
+    url = {"redis": REDIS_URL, "rabbitmq": RABBITMQ_URL}[broker]
+    cluster = make_cluster(url, NARRATE_VOICE="delay=0.25", NARRATE_VISIBILITY_TIMEOUT="3")
     first = cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(1, paragraphs=5))
 
