@@ -4,6 +4,7 @@ episode is in it once, with exactly its own files public."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import psycopg
@@ -141,9 +142,34 @@ def test_many_renders_publishing_to_one_feed_at_once_lose_none(make_cluster) -> 
     episodes = [cluster.submit(article(10 + n, paragraphs=1), send=False) for n in range(8)]
     cluster.start_worker(concurrency=2)
     cluster.start_worker(concurrency=2)
-    for episode in episodes:
-        cluster.send(episode)
-    finals = cluster.wait_for([e.id for e in episodes], timeout=120)
+    # A podcast app polling all the while: every time it reads the feed, the feed parses and loses nothing.
+    seen: list[int] = []
+    problems: list[str] = []
+    stop = threading.Event()
+
+    def poll_feed() -> None:
+        while not stop.is_set():
+            try:
+                guids = cluster.feed_guids()
+            except FileNotFoundError:
+                continue  # nothing published yet
+            except Exception as error:  # noqa: BLE001 - collected for the assertion
+                problems.append(repr(error))
+                continue
+            if seen and len(guids) < seen[-1]:
+                problems.append(f"the feed went from {seen[-1]} items to {len(guids)}")
+            seen.append(len(guids))
+
+    reader = threading.Thread(target=poll_feed)
+    reader.start()
+    try:
+        for episode in episodes:
+            cluster.send(episode)
+        finals = cluster.wait_for([e.id for e in episodes], timeout=120)
+    finally:
+        stop.set()
+        reader.join()
+    assert problems == [] and len(seen) > 10 and max(seen) <= 8
     guids = cluster.feed_guids()
     assert sorted(guids) == sorted(e.guid for e in episodes)  # every one in the last feed written, once
     for final in finals:
