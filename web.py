@@ -37,7 +37,7 @@ from starlette.middleware import Middleware
 from starlette.responses import FileResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from narrate import pages, pipeline, sessions, tokens
+from narrate import pages, pipeline, recovery, sessions, tokens
 from narrate.errors import ConfigError, NarrateError, NotFoundError, SourceError
 from narrate.logs import install_redaction
 from narrate.publish import episode_summary
@@ -73,7 +73,7 @@ class RenderQueue:
 
     Embedded, this process is the only renderer, so what the database says is queued or rendering when it starts
     was left by a previous run: ``resume`` queues it all again. A reaper thread then does what workers do with a
-    broker (pipeline.reap) every settings.reap_interval seconds.
+    broker (recovery.reap) every settings.reap_interval seconds.
     """
 
     def __init__(self, settings: Settings, store: Store) -> None:
@@ -96,7 +96,7 @@ class RenderQueue:
         """Embedded: queue again every render a previous run left unfinished; how many."""
         if self._executor is None:
             return 0
-        count = pipeline.reap(replace(self._settings, stale_after=0.0), self._store, self.send)
+        count = recovery.reap(replace(self._settings, stale_after=0.0), self._store, self.send)
         if self._settings.reap_interval > 0:
             threading.Thread(target=self._reap_now_and_then, name="narrate-reaper", daemon=True).start()
         return count
@@ -104,7 +104,7 @@ class RenderQueue:
     def _reap_now_and_then(self) -> None:
         while not self._stop.wait(self._settings.reap_interval):
             try:
-                pipeline.reap(self._settings, self._store, self.send)
+                recovery.reap(self._settings, self._store, self.send)
             except NarrateError as error:
                 log.warning("reaper: %s", error)
 

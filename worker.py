@@ -9,7 +9,7 @@ What survives what:
   (RabbitMQ at once; Redis after NARRATE_VISIBILITY_TIMEOUT); every task is safe to run twice;
 - the database down for a moment: tasks retry with backoff (UnavailableError), recording nothing meanwhile;
 - a message lost (a broker that keeps nothing on disk) or a chord that never completes: each worker asks for a
-  ``reap`` every NARRATE_REAP_INTERVAL seconds, which queues renders without progress again (pipeline.reap);
+  ``reap`` every NARRATE_REAP_INTERVAL seconds, which queues renders without progress again (recovery.reap);
 - a TTS engine down for good: the episode moves to NARRATE_FALLBACK_ENGINE if one is set, else fails with the reason.
 """
 
@@ -24,7 +24,7 @@ from celery import Celery, Task, chord, group
 from celery.signals import worker_ready, worker_shutdown
 from kombu.exceptions import OperationalError
 
-from narrate import pipeline
+from narrate import pipeline, recovery
 from narrate.errors import EngineError, UnavailableError
 from narrate.logs import install_redaction
 from narrate.settings import Settings
@@ -83,7 +83,7 @@ class NarrateTask(Task):  # type: ignore[misc]
 
 @app.task(name="narrate.render", base=NarrateTask, ignore_result=True)  # progress lives in the database
 def render(episode_id: str, render_id: str) -> str | None:
-    with pipeline.failing(store(), episode_id, render_id):
+    with recovery.failing(store(), episode_id, render_id):
         jobs = pipeline.plan(settings(), store(), episode_id, render_id)
     header = group(synthesize.s(episode_id, render_id, asdict(job)) for job in jobs)
     body = finish.s(episode_id, render_id).on_error(failed.s(episode_id, render_id))
@@ -93,13 +93,13 @@ def render(episode_id: str, render_id: str) -> str | None:
 
 @app.task(name="narrate.synthesize", base=NarrateTask)
 def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
-    if not pipeline.is_current(store(), episode_id, render_id):
+    if not recovery.is_current(store(), episode_id, render_id):
         return job["key"]  # superseded: its finish publishes nothing, so spend no engine time on it
     try:
-        with pipeline.failing(store(), episode_id, render_id):
+        with recovery.failing(store(), episode_id, render_id):
             key = pipeline.synthesize(settings(), pipeline.SegmentJob(**job))
     except EngineError as error:
-        new_render = pipeline.fall_back(settings(), store(), episode_id, render_id, error)
+        new_render = recovery.fall_back(settings(), store(), episode_id, render_id, error)
         if new_render:
             render.delay(episode_id, new_render)
         raise
@@ -109,7 +109,7 @@ def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
 
 @app.task(name="narrate.finish", base=NarrateTask)
 def finish(_keys: list[str], episode_id: str, render_id: str) -> str:
-    with pipeline.failing(store(), episode_id, render_id):
+    with recovery.failing(store(), episode_id, render_id):
         episode = pipeline.finish(settings(), store(), episode_id, render_id)
     return episode.status
 
@@ -135,7 +135,7 @@ def send_render(episode_id: str, render_id: str) -> None:
 
 @app.task(name="narrate.reap", base=NarrateTask, ignore_result=True)
 def reap() -> int:
-    return pipeline.reap(settings(), store(), send_render)
+    return recovery.reap(settings(), store(), send_render)
 
 
 # -- every worker asks for a reap now and then: no separate scheduler to deploy --------------------------------

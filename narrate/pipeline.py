@@ -11,8 +11,6 @@ import json
 import logging
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,10 +21,10 @@ from narrate.audio import AudioOptions, Chapter, Part, Tags, assemble, write_tag
 from narrate.cache import SegmentCache, segment_key
 from narrate.engines import check_engine, engine_class, get_engine
 from narrate.engines.speak import speak
-from narrate.errors import ConfigError, EngineError, NarrateError, UnavailableError
+from narrate.errors import ConfigError, NarrateError
 from narrate.lexicon import feed_lexicon
 from narrate import pages
-from narrate.publish import check_feed, cover, episode_paths, install, rebuild_feed, remove
+from narrate.publish import check_feed, cover, episode_paths, install, rebuild_feed, remove, remove_orphans
 from narrate.script import Script, ScriptOptions, Segment, build_script
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode, Status, Store, utcnow
@@ -195,27 +193,6 @@ def show_notes(article: Article) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-@contextmanager
-def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
-    """Any error inside ends the render as failed with a one-line reason, then propagates."""
-    try:
-        yield
-    except UnavailableError:
-        raise  # the database or broker is down for now: the task retries; nothing to record (or able to)
-    except NarrateError as error:
-        store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error))
-        raise
-    except OSError as error:  # a full disk, an unwritable directory
-        where = f" {error.filename}" if error.filename else ""
-        reason = f"cannot write{where}: {error.strerror or error}"
-        store.change(episode_id, render_id, status=Status.FAILED.value, reason=reason)
-        raise
-    except Exception as error:
-        log.exception("render %s of episode %s crashed", render_id, episode_id)
-        store.change(episode_id, render_id, status=Status.FAILED.value, reason=f"internal error: {error}")
-        raise
-
-
 def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> list[SegmentJob]:
     """Write the script for the episode and list the synthesis jobs, in speaking order."""
     episode = store.get(episode_id)
@@ -236,65 +213,6 @@ def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> l
         phase_progress=0,
     )
     return [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(keys, script.segments)]
-
-
-def is_current(store: Store, episode_id: str, render_id: str) -> bool:
-    """Whether ``render_id`` is still the episode's render (not superseded, not unpublished)."""
-    try:
-        return store.get(episode_id).render_id == render_id
-    except NarrateError:
-        return False
-
-
-def fall_back(settings: Settings, store: Store, episode_id: str, render_id: str, error: EngineError) -> str | None:
-    """After the engine failed for good: hand the episode to the fallback engine; the new render's id, or None.
-
-    The switch is recorded on the episode (engine, voice, notice). None when no fallback is configured, the episode
-    already uses it, or the render was superseded meanwhile.
-    """
-    fallback = settings.fallback_engine.strip().lower()
-    episode = store.get(episode_id)
-    if not fallback or episode.engine == fallback or episode.render_id != render_id:
-        return None
-    feed = settings.feed(episode.feed)
-    name, voice = engine_choice(settings, feed, fallback, "", episode.language)
-    new_render = uuid.uuid4().hex
-    notice = f"{episode.engine} failed ({error}); read by {name} instead"
-    moved = store.change(
-        episode_id, render_id, engine=name, voice=voice, render_id=new_render, status=Status.QUEUED.value,
-        reason=None, notice=notice, segments_total=0, segments_done=0, phase_progress=0,
-    )  # fmt: skip
-    if moved:
-        log.warning("episode %s: %s", episode_id, notice)
-    return new_render if moved else None
-
-
-def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now: dt.datetime | None = None) -> int:
-    """Queue again (or fail) renders with no progress for settings.stale_after seconds; returns how many.
-
-    A worker killed mid-render, a message lost with a broker that keeps nothing on disk, a chord whose last
-    callback never came: the database still says queued or rendering, and that is what the reaper trusts.
-    Several reapers at once are safe: each takes an episode only by swapping its render id.
-    """
-    before = (now or utcnow()) - dt.timedelta(seconds=settings.stale_after)
-    count = 0
-    for episode in store.stale(before):
-        if episode.attempts + 1 >= settings.render_attempts:
-            minutes = settings.stale_after / 60
-            reason = f"render stalled: no progress for {minutes:g} min, {episode.attempts + 1} attempts"
-            count += store.change(episode.id, episode.render_id, status=Status.FAILED.value, reason=reason)
-            continue
-        new_render = uuid.uuid4().hex
-        if store.change(
-            episode.id, episode.render_id, render_id=new_render, attempts=episode.attempts + 1,
-            status=Status.QUEUED.value, segments_done=0, phase_progress=0,
-        ):  # fmt: skip
-            log.warning("episode %s stalled in %s; queued again", episode.id, episode.status)
-            # The stalled render's stage, if a killed worker left one; should it still run, it fails harmlessly.
-            shutil.rmtree(settings.work_dir / f"{episode.id}-{episode.render_id}", ignore_errors=True)
-            send(episode.id, new_render)
-            count += 1
-    return count
 
 
 def synthesize(settings: Settings, job: SegmentJob) -> str:
@@ -401,27 +319,13 @@ def _publish_episode(
     # "published" only once the feed and the page are on disk: a client polling for it can fetch them at once.
     # The fingerprint too: a run that finds it may skip all of this, so it must mean all of this was done.
     store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None, fingerprint=fingerprint)
-    remove_orphans(settings, before.feed, episode_id, keep=set(public.values()))
+    remove_orphans(settings.public_dir, before.feed, episode_id, keep=set(public.values()))
 
 
 _PUBLISHED_COLUMNS = (
     "title", "author", "site", "language", "link", "published", "description", "fingerprint", "rev",
     "audio_path", "transcript_path", "chapters_path", "bytes", "duration", "published_at",
 )  # fmt: skip
-
-
-def remove_orphans(settings: Settings, feed: str, episode_id: str, keep: set[str]) -> list[str]:
-    """Delete the episode's public files other than ``keep``: older revisions, or files of a render killed between
-    installing them and recording them. Returns what was deleted (relative paths)."""
-    removed = []
-    for kind in ("audio", "transcripts", "chapters"):
-        directory = settings.public_dir / kind / feed
-        for path in directory.glob(f"{episode_id}-*") if directory.is_dir() else []:
-            relative = path.relative_to(settings.public_dir).as_posix()
-            if relative not in keep:
-                path.unlink(missing_ok=True)
-                removed.append(relative)
-    return removed
 
 
 def render_fingerprint(settings: Settings, article: Article, feed: FeedSettings, script: Script, keys: list[str]) -> str:

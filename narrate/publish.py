@@ -198,3 +198,17 @@ def remove(public_dir: Path, relatives: list[str | None]) -> None:
     for relative in relatives:
         if relative:
             (public_dir / relative).unlink(missing_ok=True)
+
+
+def remove_orphans(public_dir: Path, feed: str, episode_id: str, keep: set[str]) -> list[str]:
+    """Delete the episode's public files other than ``keep``: older revisions, or files of a render killed between
+    installing them and recording them. Returns what was deleted (relative paths)."""
+    removed = []
+    for kind in ("audio", "transcripts", "chapters"):
+        directory = public_dir / kind / feed
+        for path in directory.glob(f"{episode_id}-*") if directory.is_dir() else []:
+            relative = path.relative_to(public_dir).as_posix()
+            if relative not in keep:
+                path.unlink(missing_ok=True)
+                removed.append(relative)
+    return removed

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 import worker
-from narrate import pipeline
+from narrate import pipeline, recovery
+from narrate.publish import remove_orphans
 from narrate.settings import Settings
 from narrate.store import Store
 from tests.pipeline.test_render import article, parse_feed, render
@@ -21,16 +22,16 @@ def test_reaper_requeues_stalled_renders_then_fails_them(settings: Settings) -> 
     sent: list[tuple[str, str]] = []
 
     now = dt.datetime.now(dt.timezone.utc)
-    assert pipeline.reap(settings, store, lambda *a: sent.append(a), now=now) == 0  # not stale yet
+    assert recovery.reap(settings, store, lambda *a: sent.append(a), now=now) == 0  # not stale yet
     later = now + dt.timedelta(minutes=2)
-    assert pipeline.reap(settings, store, lambda *a: sent.append(a), now=later) == 1
+    assert recovery.reap(settings, store, lambda *a: sent.append(a), now=later) == 1
     requeued = store.get(episode.id)
     assert sent == [(episode.id, requeued.render_id)] and requeued.render_id != episode.render_id
     assert (requeued.status, requeued.attempts) == ("queued", 1)
     # the old render, should it still be running somewhere, can no longer publish or fail the episode
     assert not store.change(episode.id, episode.render_id, status="failed")
 
-    assert pipeline.reap(settings, store, lambda *a: sent.append(a), now=later + dt.timedelta(minutes=2)) == 1
+    assert recovery.reap(settings, store, lambda *a: sent.append(a), now=later + dt.timedelta(minutes=2)) == 1
     failed = store.get(episode.id)
     assert len(sent) == 1 and failed.status == "failed"
     assert failed.reason == "render stalled: no progress for 1 min, 2 attempts"
@@ -43,7 +44,7 @@ def test_orphan_files_of_an_episode_are_removed_and_others_kept(settings: Settin
     for name in names:
         (public / name).parent.mkdir(parents=True, exist_ok=True)
         (public / name).write_bytes(b"x")
-    removed = pipeline.remove_orphans(settings, "main", "ep1", keep={"audio/main/ep1-bbbb.mp3"})
+    removed = remove_orphans(settings.public_dir, "main", "ep1", keep={"audio/main/ep1-bbbb.mp3"})
     assert sorted(removed) == ["audio/main/ep1-aaaa.mp3", "transcripts/main/ep1-aaaa.vtt"]
     left = sorted(p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file())
     assert left == ["audio/main/ep1-bbbb.mp3", "audio/main/ep10-cccc.mp3", "audio/other/ep1-dddd.mp3"]

@@ -1,0 +1,100 @@
+"""What keeps a render from being lost, stuck or doubled: failure reasons, the reaper, the fallback engine.
+
+The tasks in worker.py and the embedded service (web.py) call these; the render itself is in pipeline.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from narrate.errors import EngineError, NarrateError, NotFoundError, UnavailableError
+from narrate.pipeline import engine_choice
+from narrate.settings import Settings
+from narrate.store import Status, Store, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
+    """Any error inside ends the render as failed with a one-line reason, then propagates."""
+    try:
+        yield
+    except UnavailableError:
+        raise  # the database or broker is down for now: the task retries; nothing to record (or able to)
+    except NarrateError as error:
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error))
+        raise
+    except OSError as error:  # a full disk, an unwritable directory
+        where = f" {error.filename}" if error.filename else ""
+        reason = f"cannot write{where}: {error.strerror or error}"
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=reason)
+        raise
+    except Exception as error:
+        log.exception("render %s of episode %s crashed", render_id, episode_id)
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=f"internal error: {error}")
+        raise
+
+
+def is_current(store: Store, episode_id: str, render_id: str) -> bool:
+    """Whether ``render_id`` is still the episode's render (not superseded, not unpublished)."""
+    try:
+        return store.get(episode_id).render_id == render_id
+    except NotFoundError:  # unpublished meanwhile (UnavailableError propagates: the task retries)
+        return False
+
+
+def fall_back(settings: Settings, store: Store, episode_id: str, render_id: str, error: EngineError) -> str | None:
+    """After the engine failed for good: hand the episode to the fallback engine; the new render's id, or None.
+
+    The switch is recorded on the episode (engine, voice, notice). None when no fallback is configured, the episode
+    already uses it, or the render was superseded meanwhile.
+    """
+    fallback = settings.fallback_engine.strip().lower()
+    episode = store.get(episode_id)
+    if not fallback or episode.engine == fallback or episode.render_id != render_id:
+        return None
+    feed = settings.feed(episode.feed)
+    name, voice = engine_choice(settings, feed, fallback, "", episode.language)
+    new_render = uuid.uuid4().hex
+    notice = f"{episode.engine} failed ({error}); read by {name} instead"
+    moved = store.change(
+        episode_id, render_id, engine=name, voice=voice, render_id=new_render, status=Status.QUEUED.value,
+        reason=None, notice=notice, segments_total=0, segments_done=0, phase_progress=0,
+    )  # fmt: skip
+    if moved:
+        log.warning("episode %s: %s", episode_id, notice)
+    return new_render if moved else None
+
+
+def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now: dt.datetime | None = None) -> int:
+    """Queue again (or fail) renders with no progress for settings.stale_after seconds; returns how many.
+
+    A worker killed mid-render, a message lost with a broker that keeps nothing on disk, a chord whose last
+    callback never came: the database still says queued or rendering, and that is what the reaper trusts.
+    Several reapers at once are safe: each takes an episode only by swapping its render id.
+    """
+    before = (now or utcnow()) - dt.timedelta(seconds=settings.stale_after)
+    count = 0
+    for episode in store.stale(before):
+        if episode.attempts + 1 >= settings.render_attempts:
+            minutes = settings.stale_after / 60
+            reason = f"render stalled: no progress for {minutes:g} min, {episode.attempts + 1} attempts"
+            count += store.change(episode.id, episode.render_id, status=Status.FAILED.value, reason=reason)
+            continue
+        new_render = uuid.uuid4().hex
+        if store.change(
+            episode.id, episode.render_id, render_id=new_render, attempts=episode.attempts + 1,
+            status=Status.QUEUED.value, segments_done=0, phase_progress=0,
+        ):  # fmt: skip
+            log.warning("episode %s stalled in %s; queued again", episode.id, episode.status)
+            # The stalled render's stage, if a killed worker left one; should it still run, it fails harmlessly.
+            shutil.rmtree(settings.work_dir / f"{episode.id}-{episode.render_id}", ignore_errors=True)
+            send(episode.id, new_render)
+            count += 1
+    return count
