@@ -97,7 +97,7 @@
       setText(cells[1], feedTitles.get(episode.feed) || String(episode.feed || ""));
       setText(cells[2], capitalise(String(episode.status || "")));
       progressCell(cells[3], Math.max(0, Math.min(100, Number(episode.progress) || 0)));
-      setText(cells[4], episode.reason ? String(episode.reason) : "");
+      setText(cells[4], String(episode.reason || episode.notice || ""));
       previous = row;
     }
     for (const row of existing.values()) {

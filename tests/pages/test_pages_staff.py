@@ -95,7 +95,7 @@ def test_episode_table_has_caption_headers_progress_and_reasons() -> None:
     [table] = page.xpath("//table")
     assert "Recent episodes" in text_of(table.xpath("caption")[0])
     assert [(th.get("scope"), text_of(th)) for th in table.xpath("thead//th")] == [
-        ("col", "Title"), ("col", "Feed"), ("col", "Status"), ("col", "Progress"), ("col", "Reason")
+        ("col", "Title"), ("col", "Feed"), ("col", "Status"), ("col", "Progress"), ("col", "Reason or note")
     ]
     assert table.get("data-episodes") == "/staff/episodes.json"
     rows = table.xpath("tbody/tr")
