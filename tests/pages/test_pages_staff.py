@@ -11,7 +11,7 @@ from tests.pages.samples import HOSTILE_TITLE
 
 def episode(id: str, title: str, status: str, progress: int, **extra: object) -> dict[str, object]:
     summary: dict[str, object] = dict(
-        id=id, title=title, feed="main", status=status, progress=progress, reason=None, page_url=None,
+        id=id, title=title, feed="main", status=status, progress=progress, reason=None, notice=None, page_url=None,
         audio_url=None, duration_seconds=None,
     )
     summary.update(extra)
@@ -21,7 +21,7 @@ def episode(id: str, title: str, status: str, progress: int, **extra: object) ->
 EPISODES = [
     episode("e1", HOSTILE_TITLE, "rendering", 45),
     episode("e2", "Council passes the water bill", "published", 100,
-            page_url="https://audio.example.org/narrate/episodes/e2/"),
+            page_url="https://audio.example.org/narrate/episodes/e2/", notice="gtts failed; read by piper instead"),
     episode("e3", "Broken page", "failed", 5, reason="the source has no extractable article text"),
 ]
 
@@ -103,7 +103,7 @@ def test_episode_table_has_caption_headers_progress_and_reasons() -> None:
     cells = [[text_of(c) for c in r.xpath("th|td")] for r in rows]
     assert cells == [
         [HOSTILE_TITLE, "Main feed", "Rendering", "45%", ""],
-        ["Council passes the water bill", "Main feed", "Published", "100%", ""],
+        ["Council passes the water bill", "Main feed", "Published", "100%", "gtts failed; read by piper instead"],
         ["Broken page", "Main feed", "Failed", "5%", "the source has no extractable article text"],
     ]
     assert [r.xpath("th/@scope") for r in rows] == [["row"]] * 3
