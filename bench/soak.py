@@ -1,7 +1,7 @@
 """Soak test (not part of the test suite): many short articles through 2 real workers while a chaos loop kills them.
 
     python bench/soak.py [--articles 200] [--workers 2] [--concurrency 1] [--engine tone|piper]
-                         [--kill-min 2] [--kill-max 8] [--broker redis://127.0.0.1:6379/0]
+                         [--kill-min 2] [--kill-max 8] [--broker redis://127.0.0.1:6379/0] [--seed N] [--keep]
 
 Every article is queued at once on a fresh queue, NARRATE_HOME and PostgreSQL database. Two `celery -A worker
 worker` processes render them; every --kill-min..--kill-max seconds (uniformly at random) one of them, chosen at
@@ -40,14 +40,21 @@ def main() -> int:
     parser.add_argument("--kill-max", type=float, default=8.0)
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--seed", type=int, default=20261125, help="the chaos loop's random seed")
+    parser.add_argument("--keep", action="store_true", help="keep NARRATE_HOME and the worker logs (path printed)")
     args = parser.parse_args()
 
     database = f"narrate_soak_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{database}"')
     try:
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
+        if args.keep:
+            kept = tempfile.mkdtemp(prefix="narrate-soak-")
+            print(f"keeping {kept}")
+            return soak(args, Path(kept), url)
         with tempfile.TemporaryDirectory(prefix="narrate-soak-") as tmp:
-            return soak(args, Path(tmp), f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}")
+            return soak(args, Path(tmp), url)
     finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
@@ -62,7 +69,7 @@ def soak(args: argparse.Namespace, tmp: Path, database_url: str) -> int:
         NARRATE_REAP_INTERVAL="5",
         NARRATE_ONNX_THREADS="1",
     )  # fmt: skip
-    rng = random.Random(20261125)
+    rng = random.Random(args.seed)
     workers = [cluster.start_worker(concurrency=args.concurrency) for _ in range(args.workers)]
     started = time.monotonic()
     episodes = [cluster.submit(article(n, paragraphs=rng.randint(1, 3), topic=rng.choice(TOPICS)))
@@ -122,6 +129,9 @@ def report(cluster: Cluster, ids: list[str], kills: int, elapsed: float) -> int:
           f"failed {sum(e.status == 'failed' for e in finals)}")  # fmt: skip
     print(f"feed items {len(guids)} (distinct {len(counted)}, unknown {len(extra)})  stages left {len(stages)}")
     print(f"workers killed {kills}  reaper re-queues by episode {dict(sorted(attempts.items()))}")
+    requeued = [e.id for e in finals if e.attempts]
+    if requeued:
+        print(f"queued again by the reaper: {' '.join(requeued)}")
     print(f"wall {elapsed:.0f} s  audio {audio / 60:.1f} min  throughput {len(ids) / elapsed * 60:.1f} articles/min")
     for problem in problems[:20]:
         print("PROBLEM", problem)
