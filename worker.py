@@ -83,6 +83,8 @@ class NarrateTask(Task):  # type: ignore[misc]
 
 @app.task(name="narrate.render", base=NarrateTask, ignore_result=True)  # progress lives in the database
 def render(episode_id: str, render_id: str) -> str | None:
+    if not recovery.is_pending(store(), episode_id, render_id):
+        return None  # a duplicate of a render that has ended, or one superseded by a newer render
     with recovery.failing(store(), episode_id, render_id):
         jobs = pipeline.plan(settings(), store(), episode_id, render_id)
     header = group(synthesize.s(episode_id, render_id, asdict(job)) for job in jobs)

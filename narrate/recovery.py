@@ -72,19 +72,47 @@ def fall_back(settings: Settings, store: Store, episode_id: str, render_id: str,
     return new_render if moved else None
 
 
-def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now: dt.datetime | None = None) -> int:
-    """Queue again (or fail) renders with no progress for settings.stale_after seconds; returns how many.
+def is_pending(store: Store, episode_id: str, render_id: str) -> bool:
+    """Whether a render message still has work to do: its render is current and has not ended.
 
-    A worker killed mid-render, a message lost with a broker that keeps nothing on disk, a chord whose last
-    callback never came: the database still says queued or rendering, and that is what the reaper trusts.
-    Several reapers at once are safe: each takes an episode only by swapping its render id.
+    The reaper sends a queued episode's render again when it has waited long; if the first message was only
+    waiting in a long queue, whichever of the two comes second finds the render ended and does nothing.
+    """
+    try:
+        episode = store.get(episode_id)
+    except NotFoundError:
+        return False
+    return episode.render_id == render_id and episode.status not in (Status.PUBLISHED.value, Status.FAILED.value)
+
+
+def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now: dt.datetime | None = None) -> int:
+    """Send again renders that have not moved for settings.stale_after seconds; returns how many it handled.
+
+    The database says queued or rendering, and that is what the reaper trusts:
+    - queued: the message may be lost (a broker that keeps nothing on disk restarted) or only waiting behind a
+      long queue. It is sent again under the same render id, which costs a duplicate nothing (see is_pending).
+    - rendering with no progress: its worker died and the broker did not hand its tasks on, or a chord's callback
+      never came. It is rendered again under a new render id, so the old render can no longer publish, and after
+      settings.render_attempts such renders it fails with the reason.
+    Several reapers at once are safe: a rendering episode is taken only by swapping the render id it read, and a
+    queued one sent twice costs nothing more than a duplicate message.
     """
     before = (now or utcnow()) - dt.timedelta(seconds=settings.stale_after)
     count = 0
     for episode in store.stale(before):
+        if episode.status == Status.QUEUED.value:
+            # Touching the row (updated_at) claims the re-send, and restarts the wait before the next one.
+            if store.change(episode.id, episode.render_id, status=Status.QUEUED.value, segments_done=0):
+                log.warning("episode %s still queued after %g s; sent again", episode.id, settings.stale_after)
+                send(episode.id, episode.render_id)
+                count += 1
+            continue
         if episode.attempts + 1 >= settings.render_attempts:
-            minutes = settings.stale_after / 60
-            reason = f"render stalled: no progress for {minutes:g} min, {episode.attempts + 1} attempts"
+            tries = episode.attempts + 1
+            reason = (
+                f"render stalled: no progress for {_span(settings.stale_after)} "
+                f"({tries} {'attempt' if tries == 1 else 'attempts'})"
+            )
             count += store.change(episode.id, episode.render_id, status=Status.FAILED.value, reason=reason)
             continue
         new_render = uuid.uuid4().hex
@@ -92,9 +120,13 @@ def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now
             episode.id, episode.render_id, render_id=new_render, attempts=episode.attempts + 1,
             status=Status.QUEUED.value, segments_done=0, phase_progress=0,
         ):  # fmt: skip
-            log.warning("episode %s stalled in %s; queued again", episode.id, episode.status)
+            log.warning("episode %s stalled while rendering; rendering it again", episode.id)
             # The stalled render's stage, if a killed worker left one; should it still run, it fails harmlessly.
             shutil.rmtree(settings.work_dir / f"{episode.id}-{episode.render_id}", ignore_errors=True)
             send(episode.id, new_render)
             count += 1
     return count
+
+
+def _span(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds >= 120 else f"{seconds:g} s"

@@ -121,10 +121,10 @@ class Settings:
     """NARRATE_FALLBACK_ENGINE: engine that reads an episode whose own engine failed after its retries (e.g. piper
     behind gtts); recorded on the episode. Empty: such an episode fails with the engine's reason."""
     stale_after: float = 600.0
-    """NARRATE_STALE_AFTER: seconds without progress after which the reaper takes a queued or rendering episode
-    for lost (a killed worker, a lost message) and queues it again."""
+    """NARRATE_STALE_AFTER: seconds without progress after which the reaper sends a queued episode again (its
+    message may be lost) or renders a rendering one again (its worker may have died)."""
     render_attempts: int = 3
-    """NARRATE_RENDER_ATTEMPTS: renders of one submission before the reaper marks it failed instead."""
+    """NARRATE_RENDER_ATTEMPTS: renders of one submission that may stall before the reaper fails it instead."""
     reap_interval: float = 60.0
     """NARRATE_REAP_INTERVAL: seconds between the reaper's sweeps (each worker asks for one)."""
     visibility_timeout: float = 3600.0

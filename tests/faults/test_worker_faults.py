@@ -74,23 +74,43 @@ def test_worker_killed_while_assembling_publishes_once(make_cluster) -> None:  #
                        what="the stage removed")  # fmt: skip
 
 
-def test_lost_render_is_queued_again_by_the_reaper(make_cluster) -> None:  # type: ignore[no-untyped-def]
+def test_lost_render_is_sent_again_by_the_reaper(make_cluster) -> None:  # type: ignore[no-untyped-def]
     # The message never reaches the broker (as with a broker that keeps nothing on disk and restarted).
     cluster = make_cluster(NARRATE_STALE_AFTER="2", NARRATE_REAP_INTERVAL="1")
     lost = cluster.submit(article(4), send=False)
     cluster.start_worker(concurrency=2)
     [final] = cluster.wait_for([lost.id], timeout=60)
     cluster.assert_published_once(final)
-    assert final.attempts == 1 and final.render_id != lost.render_id
-    assert "stalled in queued; queued again" in cluster.logs(tail=0)
+    assert final.attempts == 0 and final.render_id == lost.render_id  # sent again, not rendered again
+    assert f"episode {lost.id} still queued after 2 s; sent again" in cluster.logs(tail=0)
+
+
+def test_render_stalled_by_a_dead_worker_is_rendered_again_by_the_reaper(make_cluster) -> None:  # type: ignore[no-untyped-def]
+    # The broker keeps the killed worker's tasks for an hour (the visibility timeout): the reaper acts first.
+    cluster = make_cluster(NARRATE_VOICE="delay=0.25", NARRATE_STALE_AFTER="3", NARRATE_REAP_INTERVAL="1")
+    first = cluster.start_worker(concurrency=2)
+    episode = cluster.submit(article(5, paragraphs=4))
+    cluster.wait_until(lambda: (cluster.get(episode.id) or episode).segments_done >= 2, what="synthesis under way")
+    cluster.kill(first)
+    cluster.start_worker(concurrency=2)
+    [final] = cluster.wait_for([episode.id], timeout=90)
+    cluster.assert_published_once(final)
+    assert final.attempts == 1 and final.render_id != episode.render_id
+    assert f"episode {episode.id} stalled while rendering; rendering it again" in cluster.logs(tail=0)
+    assert spoken_cues(cluster, final) == final.segments_total
 
 
 def test_render_that_keeps_stalling_fails_with_a_reason(make_cluster) -> None:  # type: ignore[no-untyped-def]
-    cluster = make_cluster(NARRATE_STALE_AFTER="1", NARRATE_REAP_INTERVAL="1", NARRATE_RENDER_ATTEMPTS="1")
-    lost = cluster.submit(article(5), send=False)
+    cluster = make_cluster(NARRATE_VOICE="delay=0.25", NARRATE_STALE_AFTER="2", NARRATE_REAP_INTERVAL="1",
+                           NARRATE_RENDER_ATTEMPTS="1")  # fmt: skip
+    first = cluster.start_worker(concurrency=2)
+    episode = cluster.submit(article(6, paragraphs=4))
+    cluster.wait_until(lambda: (cluster.get(episode.id) or episode).segments_done >= 2, what="synthesis under way")
+    cluster.kill(first)
     cluster.start_worker(concurrency=1)
-    [final] = cluster.wait_for([lost.id], timeout=60)
-    assert final.status == "failed" and final.reason.startswith("render stalled: no progress for")
+    [final] = cluster.wait_for([episode.id], timeout=60)
+    assert final.status == "failed" and final.reason == "render stalled: no progress for 2 s (1 attempt)"
+    assert cluster.public_files(episode.id) == []
 
 
 def _allow_connections(database_url: str, allowed: bool) -> None:

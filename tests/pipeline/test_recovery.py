@@ -15,26 +15,47 @@ from narrate.store import Store
 from tests.pipeline.test_render import article, parse_feed, render
 
 
-def test_reaper_requeues_stalled_renders_then_fails_them(settings: Settings) -> None:
-    settings = dataclasses.replace(settings, stale_after=60, render_attempts=2)
+def test_reaper_sends_a_long_queued_render_again_under_the_same_id(settings: Settings) -> None:
+    settings = dataclasses.replace(settings, stale_after=60, render_attempts=1)
     store = Store(settings.db_url)
     episode = pipeline.submit(settings, store, article(), feed="main", source="test")
     sent: list[tuple[str, str]] = []
-
     now = dt.datetime.now(dt.timezone.utc)
-    assert recovery.reap(settings, store, lambda *a: sent.append(a), now=now) == 0  # not stale yet
-    later = now + dt.timedelta(minutes=2)
+    assert recovery.reap(settings, store, lambda *a: sent.append(a), now=now) == 0  # not waited long yet
+    assert recovery.reap(settings, store, lambda *a: sent.append(a), now=now + dt.timedelta(minutes=2)) == 1
+    assert sent == [(episode.id, episode.render_id)]  # the same render: a duplicate of a waiting message is harmless
+    again = store.get(episode.id)
+    assert (again.status, again.attempts, again.render_id) == ("queued", 0, episode.render_id)
+    # waiting in a queue never fails an episode, however often it is sent again
+    assert recovery.reap(settings, store, lambda *a: sent.append(a), now=now + dt.timedelta(minutes=4)) == 1
+    assert store.get(episode.id).status == "queued" and len(sent) == 2
+    # the first of the two messages to arrive renders; the second finds the render ended
+    worker.render.delay(episode.id, episode.render_id)
+    assert store.get(episode.id).status == "published"
+    assert not recovery.is_pending(store, episode.id, episode.render_id)
+
+
+def test_reaper_renders_a_stalled_render_again_then_fails_it(settings: Settings) -> None:
+    settings = dataclasses.replace(settings, stale_after=60, render_attempts=2)
+    store = Store(settings.db_url)
+    episode = pipeline.submit(settings, store, article(), feed="main", source="test")
+    store.change(episode.id, None, status="rendering", segments_total=9, segments_done=3)
+    sent: list[tuple[str, str]] = []
+
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=2)
     assert recovery.reap(settings, store, lambda *a: sent.append(a), now=later) == 1
     requeued = store.get(episode.id)
     assert sent == [(episode.id, requeued.render_id)] and requeued.render_id != episode.render_id
-    assert (requeued.status, requeued.attempts) == ("queued", 1)
+    assert (requeued.status, requeued.attempts, requeued.segments_done) == ("queued", 1, 0)
     # the old render, should it still be running somewhere, can no longer publish or fail the episode
     assert not store.change(episode.id, episode.render_id, status="failed")
+    assert not recovery.is_pending(store, episode.id, episode.render_id)
 
+    store.change(episode.id, None, status="rendering")  # the new render stalls too
     assert recovery.reap(settings, store, lambda *a: sent.append(a), now=later + dt.timedelta(minutes=2)) == 1
     failed = store.get(episode.id)
     assert len(sent) == 1 and failed.status == "failed"
-    assert failed.reason == "render stalled: no progress for 1 min, 2 attempts"
+    assert failed.reason == "render stalled: no progress for 60 s (2 attempts)"
 
 
 def test_orphan_files_of_an_episode_are_removed_and_others_kept(settings: Settings) -> None:
