@@ -99,7 +99,8 @@ def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
         return job["key"]  # superseded: its finish publishes nothing, so spend no engine time on it
     try:
         with recovery.failing(store(), episode_id, render_id):
-            key = pipeline.synthesize(settings(), pipeline.SegmentJob(**job))
+            alive = store()
+            key = pipeline.synthesize(settings(), pipeline.SegmentJob(**job), lambda: alive.touch(episode_id, render_id))
     except EngineError as error:
         new_render = recovery.fall_back(settings(), store(), episode_id, render_id, error)
         if new_render:

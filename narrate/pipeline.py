@@ -11,6 +11,7 @@ import json
 import logging
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -215,12 +216,12 @@ def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> l
     return [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(keys, script.segments)]
 
 
-def synthesize(settings: Settings, job: SegmentJob) -> str:
-    """Make sure the segment is in the cache; returns its key."""
+def synthesize(settings: Settings, job: SegmentJob, waiting: Callable[[], None] | None = None) -> str:
+    """Make sure the segment is in the cache; returns its key. ``waiting``: called while it waits for an engine slot."""
     cache = SegmentCache(settings.cache_dir)
     if cache.get(job.key) is None:
         tts = get_engine(job.engine, settings, job.voice)
-        cache.put(job.key, speak(settings, tts, job.text))  # checked: never silence where words should be
+        cache.put(job.key, speak(settings, tts, job.text, waiting))  # checked: never silence where words should be
     return job.key
 
 

@@ -294,6 +294,10 @@ class Store:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def touch(self, episode_id: str, render_id: str) -> None:
+        """Mark the render as alive (updated_at) without changing anything else: the reaper leaves it be."""
+        self.change(episode_id, render_id, phase_progress=Episode.phase_progress)
+
     def segment_done(self, episode_id: str, render_id: str) -> None:
         # One atomic increment: synthesis tasks finish in parallel on many workers.
         self.change(episode_id, render_id, segments_done=Episode.segments_done + 1)

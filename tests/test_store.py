@@ -125,6 +125,12 @@ def test_stale_lists_only_unfinished_episodes_unchanged_since(store: Store) -> N
     time.sleep(0.05)
     store.change("q", None, segments_done=1)  # progress is a heartbeat
     assert [e.id for e in store.stale(cut)] == ["r"]
+    store.save(episode("w", status="rendering", render_id="now", phase_progress=4))
+    time.sleep(0.05)
+    cut = dt.datetime.now(dt.timezone.utc)
+    time.sleep(0.05)
+    store.touch("w", "now")  # a segment waiting for an engine slot says it is alive, and changes nothing else
+    assert sorted(e.id for e in store.stale(cut)) == ["q", "r"] and store.get("w").phase_progress == 4
 
 
 def test_change_hands_over_the_render_only_from_the_render_in_charge(store: Store) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from narrate.errors import ConfigError, EngineError
@@ -19,6 +19,8 @@ from narrate.settings import Settings
 
 POLL_SECONDS = 0.05
 """How often a waiting segment tries the slots again."""
+WAITING_SECONDS = 30.0
+"""How often a waiting segment says it is still waiting (engine_slot's ``waiting``)."""
 
 
 def engine_limits(settings: Settings) -> dict[str, int]:
@@ -42,8 +44,14 @@ def engine_limit(settings: Settings, engine: str) -> int:
 
 
 @contextmanager
-def engine_slot(settings: Settings, engine: str) -> Iterator[None]:
-    """Hold one of ``engine``'s slots for the body; EngineError when none frees up within engine_slot_timeout."""
+def engine_slot(
+    settings: Settings, engine: str, waiting: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Hold one of ``engine``'s slots for the body; EngineError when none frees up within engine_slot_timeout.
+
+    ``waiting`` is called every WAITING_SECONDS while no slot is free: the pipeline uses it to show the episode is
+    alive, so the reaper does not take a render that is only waiting its turn for a stalled one.
+    """
     engine = engine.strip().lower()
     limit = engine_limit(settings, engine)
     if limit == 0:
@@ -52,6 +60,7 @@ def engine_slot(settings: Settings, engine: str) -> Iterator[None]:
     locks = settings.home / "locks"
     locks.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + settings.engine_slot_timeout
+    next_sign = time.monotonic() + WAITING_SECONDS
     while True:
         for index in range(limit):
             descriptor = os.open(locks / f"{engine}-{index}.lock", os.O_RDWR | os.O_CREAT, 0o644)
@@ -69,4 +78,7 @@ def engine_slot(settings: Settings, engine: str) -> Iterator[None]:
             raise EngineError(
                 f"no free {engine} slot after {settings.engine_slot_timeout:g} s (engine_concurrency {engine}={limit})"
             )
+        if waiting is not None and time.monotonic() >= next_sign:
+            waiting()
+            next_sign = time.monotonic() + WAITING_SECONDS
         time.sleep(POLL_SECONDS)

@@ -15,6 +15,7 @@ MIN_MS_PER_CHARACTER.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -32,9 +33,11 @@ SOUND_DBFS = -50.0
 WINDOW_SECONDS = 0.05
 
 
-def speak(settings: Settings, tts: Engine, text: str) -> Speech:
-    """``tts``'s audio for ``text``, in one of the engine's slots (engine_concurrency), checked to be speech."""
-    with engine_slot(settings, tts.name):
+def speak(settings: Settings, tts: Engine, text: str, waiting: Callable[[], None] | None = None) -> Speech:
+    """``tts``'s audio for ``text``, in one of the engine's slots (engine_concurrency), checked to be speech.
+
+    ``waiting`` is called now and then while the segment waits for a slot (see engine_slot)."""
+    with engine_slot(settings, tts.name, waiting):
         speech = tts.synthesize(text)
     check_speech(tts.name, text, speech)
     return speech

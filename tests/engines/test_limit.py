@@ -130,3 +130,20 @@ def test_check_engine_refuses_a_limit_for_an_unknown_engine() -> None:
     with pytest.raises(ConfigError, match=r"^engine_concurrency: unknown engine\(s\) gtss; known engines: piper, "):
         check_engine("tone", Settings(engine_concurrency="gtss=2"))
     check_engine("tone", Settings(engine_concurrency="gtts=2,tone=1"))
+
+
+def test_a_segment_waiting_for_a_slot_says_so_now_and_then(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from narrate.engines import limit
+
+    monkeypatch.setattr(limit, "WAITING_SECONDS", 0.1)
+    settings = Settings(home=tmp_path, engine_concurrency="gtts=1", engine_slot_timeout=0.55)
+    signs: list[float] = []
+    with engine_slot(settings, "gtts"):
+        with pytest.raises(EngineError):
+            with engine_slot(settings, "gtts", waiting=lambda: signs.append(time.monotonic())):
+                pass
+    assert 4 <= len(signs) <= 6  # every 0.1 s of the 0.55 s wait
+    called: list[float] = []
+    with engine_slot(settings, "gtts", waiting=lambda: called.append(1.0)):
+        pass
+    assert called == []  # a free slot: no waiting, no sign
