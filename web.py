@@ -97,16 +97,9 @@ class RenderQueue:
         if self._executor is None:
             return 0
         count = recovery.reap(replace(self._settings, stale_after=0.0), self._store, self.send)
-        if self._settings.reap_interval > 0:
-            threading.Thread(target=self._reap_now_and_then, name="narrate-reaper", daemon=True).start()
+        recovery.every(self._settings.reap_interval, lambda: recovery.reap(self._settings, self._store, self.send),
+                       self._stop)  # fmt: skip
         return count
-
-    def _reap_now_and_then(self) -> None:
-        while not self._stop.wait(self._settings.reap_interval):
-            try:
-                recovery.reap(self._settings, self._store, self.send)
-            except NarrateError as error:
-                log.warning("reaper: %s", error)
 
     def close(self) -> None:
         """Finish the render in progress; renders not started stay queued in the database (``resume`` takes them)."""

@@ -15,7 +15,6 @@ What survives what:
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import asdict
 from typing import Any
@@ -31,7 +30,6 @@ from narrate.settings import Settings
 from narrate.store import Store
 
 install_redaction()  # tracebacks and Celery's own lines may hold URLs with passwords
-log = logging.getLogger(__name__)
 _boot = Settings.load()
 
 app = Celery("narrate")
@@ -62,13 +60,10 @@ app.conf.update(
 )
 
 
-def settings() -> Settings:
-    # Read per task: feed settings edited with `narrate feed edit` apply without restarting workers.
-    return Settings.load()
-
-
-def store() -> Store:
-    return Store(settings().db_url)
+def context() -> tuple[Settings, Store]:
+    # Read once per task: feed settings edited with `narrate feed edit` apply without restarting workers.
+    settings = Settings.load()
+    return settings, Store(settings.db_url)
 
 
 class NarrateTask(Task):  # type: ignore[misc]
@@ -83,10 +78,11 @@ class NarrateTask(Task):  # type: ignore[misc]
 
 @app.task(name="narrate.render", base=NarrateTask, ignore_result=True)  # progress lives in the database
 def render(episode_id: str, render_id: str) -> str | None:
-    if not recovery.is_pending(store(), episode_id, render_id):
+    settings, store = context()
+    if not recovery.is_pending(store, episode_id, render_id):
         return None  # a duplicate of a render that has ended, or one superseded by a newer render
-    with recovery.failing(store(), episode_id, render_id):
-        jobs = pipeline.plan(settings(), store(), episode_id, render_id)
+    with recovery.failing(store, episode_id, render_id):
+        jobs = pipeline.plan(settings, store, episode_id, render_id)
     header = group(synthesize.s(episode_id, render_id, asdict(job)) for job in jobs)
     body = finish.s(episode_id, render_id).on_error(failed.s(episode_id, render_id))
     result = chord(header)(body)
@@ -95,34 +91,35 @@ def render(episode_id: str, render_id: str) -> str | None:
 
 @app.task(name="narrate.synthesize", base=NarrateTask)
 def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
-    if not recovery.is_current(store(), episode_id, render_id):
-        return job["key"]  # superseded: its finish publishes nothing, so spend no engine time on it
+    settings, store = context()
+    if not recovery.is_pending(store, episode_id, render_id):
+        return job["key"]  # superseded or ended: its finish publishes nothing, so spend no engine time on it
     try:
-        with recovery.failing(store(), episode_id, render_id):
-            alive = store()
-            key = pipeline.synthesize(settings(), pipeline.SegmentJob(**job), lambda: alive.touch(episode_id, render_id))
+        with recovery.failing(store, episode_id, render_id):
+            key = pipeline.synthesize(settings, pipeline.SegmentJob(**job), lambda: store.touch(episode_id, render_id))
     except EngineError as error:
-        new_render = recovery.fall_back(settings(), store(), episode_id, render_id, error)
+        new_render = recovery.fall_back(settings, store, episode_id, render_id, error)
         if new_render:
             render.delay(episode_id, new_render)
         raise
-    store().segment_done(episode_id, render_id)
+    store.segment_done(episode_id, render_id)
     return key
 
 
 @app.task(name="narrate.finish", base=NarrateTask)
 def finish(_keys: list[str], episode_id: str, render_id: str) -> str:
-    with recovery.failing(store(), episode_id, render_id):
-        episode = pipeline.finish(settings(), store(), episode_id, render_id)
+    settings, store = context()
+    with recovery.failing(store, episode_id, render_id):
+        episode = pipeline.finish(settings, store, episode_id, render_id)
     return episode.status
 
 
 @app.task(name="narrate.failed", base=NarrateTask)
 def failed(request: Any, exc: Exception, traceback: Any, episode_id: str, render_id: str) -> None:
     """Chord error callback: the episode ends failed with a reason, never stuck in rendering."""
-    episode = store().get(episode_id)
-    if episode.render_id == render_id and episode.status != "failed":  # keep a more precise recorded reason
-        store().change(episode_id, render_id, status="failed", reason=str(exc) or type(exc).__name__)
+    _, store = context()
+    if recovery.is_pending(store, episode_id, render_id):  # keep a more precise reason a task recorded
+        store.change(episode_id, render_id, status="failed", reason=str(exc) or type(exc).__name__)
 
 
 def send_render(episode_id: str, render_id: str) -> None:
@@ -138,7 +135,7 @@ def send_render(episode_id: str, render_id: str) -> None:
 
 @app.task(name="narrate.reap", base=NarrateTask, ignore_result=True)
 def reap() -> int:
-    return recovery.reap(settings(), store(), send_render)
+    return recovery.reap(*context(), send_render)
 
 
 # -- every worker asks for a reap now and then: no separate scheduler to deploy --------------------------------
@@ -149,17 +146,7 @@ _stop_reaping = threading.Event()
 @worker_ready.connect
 def _start_reaping(**_: Any) -> None:
     interval = _boot.reap_interval
-    if interval <= 0:
-        return
-
-    def loop() -> None:
-        while not _stop_reaping.wait(interval):
-            try:
-                reap.apply_async(expires=interval)
-            except Exception as error:  # the broker is down: the next tick tries again
-                log.warning("could not ask for a reap: %s", error)
-
-    threading.Thread(target=loop, name="narrate-reaper", daemon=True).start()
+    recovery.every(interval, lambda: reap.apply_async(expires=interval), _stop_reaping)
 
 
 @worker_shutdown.connect

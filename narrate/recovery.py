@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,14 +40,6 @@ def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
         log.exception("render %s of episode %s crashed", render_id, episode_id)
         store.change(episode_id, render_id, status=Status.FAILED.value, reason=f"internal error: {error}")
         raise
-
-
-def is_current(store: Store, episode_id: str, render_id: str) -> bool:
-    """Whether ``render_id`` is still the episode's render (not superseded, not unpublished)."""
-    try:
-        return store.get(episode_id).render_id == render_id
-    except NotFoundError:  # unpublished meanwhile (UnavailableError propagates: the task retries)
-        return False
 
 
 def fall_back(settings: Settings, store: Store, episode_id: str, render_id: str, error: EngineError) -> str | None:
@@ -126,6 +119,24 @@ def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now
             send(episode.id, new_render)
             count += 1
     return count
+
+
+def every(interval: float, action: Callable[[], object], stop: threading.Event) -> None:
+    """Run ``action`` every ``interval`` seconds in a daemon thread until ``stop`` is set (never when interval <= 0).
+
+    A failing action (the broker or database down for now) is logged and tried again at the next tick.
+    """
+    if interval <= 0:
+        return
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                action()
+            except Exception as error:  # noqa: BLE001 - a sweep that fails is retried, never fatal
+                log.warning("reaper: %s", error)
+
+    threading.Thread(target=loop, name="narrate-reaper", daemon=True).start()
 
 
 def _span(seconds: float) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import fcntl
-import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, defer, mapped_column, sessionmaker
 
 from narrate.errors import ConfigError, NotFoundError, UnavailableError
+from narrate.logs import redact
 
 
 class Status(str, enum.Enum):
@@ -137,22 +137,11 @@ def _engine(url: str) -> SQLEngine:
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except Exception as error:  # a malformed URL or a missing driver
-        raise ConfigError(f"database {_safe(url)}: {error}") from None
+        raise ConfigError(f"database {redact(url)}: {error}") from None
     with _unavailable(url):
         Base.metadata.create_all(engine)
         _add_missing_columns(engine)
-    _made.append(engine)
     return engine
-
-
-def _forget_engines_in_child() -> None:
-    # A forked worker process must not use its parent's pooled connections (two processes on one socket).
-    for engine in _made:
-        engine.dispose(close=False)
-
-
-_made: list[SQLEngine] = []
-os.register_at_fork(after_in_child=_forget_engines_in_child)
 
 
 def _add_missing_columns(engine: SQLEngine) -> None:
@@ -170,24 +159,16 @@ def _add_missing_columns(engine: SQLEngine) -> None:
                 connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{clause}'))
 
 
-def _safe(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "(unparseable URL)"
-
-
 @contextmanager
 def _unavailable(url: str) -> Iterator[None]:
     """Turn "cannot reach the database" into UnavailableError, which tasks retry."""
     try:
         yield
     except (OperationalError, InterfaceError) as error:
-        raise UnavailableError(f"database {_safe(url)} unavailable: {_first_line(error)}") from None
+        raise UnavailableError(f"database {redact(url)} unavailable: {_first_line(error)}") from None
     except DBAPIError as error:
         if error.connection_invalidated:
-            raise UnavailableError(f"database {_safe(url)} unavailable: {_first_line(error)}") from None
+            raise UnavailableError(f"database {redact(url)} unavailable: {_first_line(error)}") from None
         raise
 
 

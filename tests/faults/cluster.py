@@ -153,6 +153,15 @@ class Cluster:
                 raise AssertionError(f"{what} not reached in {timeout} s\n{self.logs()}")
             time.sleep(0.05)
 
+    def wait_for_segments(self, episode: Episode, count: int) -> None:
+        """Until ``count`` of the episode's segments are synthesised: its render is under way."""
+
+        def under_way() -> bool:
+            current = self.get(episode.id)
+            return current is not None and current.segments_done >= count
+
+        self.wait_until(under_way, what=f"{count} segments of {episode.id} synthesised")
+
     # -- what listeners see ----------------------------------------------------------------------------
     def feed_bytes(self) -> bytes:
         return (self.settings.public_dir / "feeds" / "main.xml").read_bytes()

@@ -29,11 +29,7 @@ def test_worker_killed_mid_synthesis_publishes_once(make_cluster, broker: str) -
     first = cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(1, paragraphs=5))
 
-    def under_way() -> bool:
-        current = cluster.get(episode.id)
-        return current is not None and current.segments_done >= 3
-
-    cluster.wait_until(under_way, what="synthesis under way")
+    cluster.wait_for_segments(episode, 3)
     cluster.kill(first)
     killed = cluster.get(episode.id)
     assert killed is not None and killed.status == "rendering" and killed.segments_done < killed.segments_total
@@ -90,7 +86,7 @@ def test_render_stalled_by_a_dead_worker_is_rendered_again_by_the_reaper(make_cl
     cluster = make_cluster(NARRATE_VOICE="delay=0.25", NARRATE_STALE_AFTER="3", NARRATE_REAP_INTERVAL="1")
     first = cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(5, paragraphs=4))
-    cluster.wait_until(lambda: (cluster.get(episode.id) or episode).segments_done >= 2, what="synthesis under way")
+    cluster.wait_for_segments(episode, 2)
     cluster.kill(first)
     cluster.start_worker(concurrency=2)
     [final] = cluster.wait_for([episode.id], timeout=90)
@@ -105,7 +101,7 @@ def test_render_that_keeps_stalling_fails_with_a_reason(make_cluster) -> None:  
                            NARRATE_RENDER_ATTEMPTS="1")  # fmt: skip
     first = cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(6, paragraphs=4))
-    cluster.wait_until(lambda: (cluster.get(episode.id) or episode).segments_done >= 2, what="synthesis under way")
+    cluster.wait_for_segments(episode, 2)
     cluster.kill(first)
     cluster.start_worker(concurrency=1)
     [final] = cluster.wait_for([episode.id], timeout=60)
@@ -127,11 +123,7 @@ def test_database_unavailable_for_a_moment_tasks_retry(make_cluster, postgres_ur
     cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(6, paragraphs=4))
 
-    def under_way() -> bool:
-        current = cluster.get(episode.id)
-        return current is not None and current.segments_done >= 2
-
-    cluster.wait_until(under_way, what="synthesis under way")
+    cluster.wait_for_segments(episode, 2)
     _allow_connections(postgres_url, False)
     try:
         time.sleep(5)

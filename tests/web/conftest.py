@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 import web
 from narrate.settings import Settings
 from narrate.store import Store
 from narrate.tokens import create_token
-from tests.web.service import Running
+from tests.web.service import Running, listener, serve
 
 Start = Callable[..., Running]
 
@@ -26,28 +22,13 @@ def start_service(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Start
     stops: list[Callable[[], None]] = []
 
     def start(**overrides: str) -> Running:
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        bound, url = listener()
         monkeypatch.setenv("NARRATE_BASE_URL", url)
         for name, value in overrides.items():
             monkeypatch.setenv(f"NARRATE_{name.upper()}", str(value))
         settings = Settings.load()  # the environment, as the embedded worker tasks will read it too
         app = web.create_app(settings)
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.02)
-
-        def stop() -> None:
-            server.should_exit = True
-            thread.join(30)
-            assert not thread.is_alive(), "the service did not stop"
-            listener.close()
-
+        stop = serve(app, bound)
         stops.append(stop)
         return Running(url, settings, Store(settings.db_url), app, stop)
 

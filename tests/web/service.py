@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +12,7 @@ from typing import Any
 
 import httpx
 import podcastparser
+import uvicorn
 from fastapi import FastAPI
 
 from narrate.settings import Settings
@@ -20,6 +23,32 @@ ARTICLE = (
     "The central library will open on Sundays from May. The city hired 4 new librarians.\n\n"
     "Readers asked for longer hours in a survey last year. Most wanted evenings and weekends.\n"
 )
+
+
+def listener() -> tuple[socket.socket, str]:
+    """A socket bound to a free 127.0.0.1 port, and the service's URL on it (known before the app is built)."""
+    bound = socket.socket()
+    bound.bind(("127.0.0.1", 0))
+    return bound, f"http://127.0.0.1:{bound.getsockname()[1]}"
+
+
+def serve(app: FastAPI, bound: socket.socket) -> Callable[[], None]:
+    """Run ``app`` on real uvicorn in a thread, on ``bound``; returns stop(), which shuts it down as on SIGTERM."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [bound]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the service did not start"
+        time.sleep(0.02)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(30)
+        assert not thread.is_alive(), "the service did not stop"
+        bound.close()
+
+    return stop
 
 
 @dataclass

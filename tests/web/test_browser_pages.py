@@ -8,15 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
@@ -28,6 +25,7 @@ from narrate.script import Script
 from narrate.settings import Settings
 from narrate.store import Episode, Status, Store
 from narrate.tokens import create_token
+from tests.web.service import listener, serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -94,9 +92,7 @@ def cue_times(vtt: str) -> list[tuple[float, float]]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    bound, url = listener()
     with pytest.MonkeyPatch.context() as env:
         # The embedded render tasks read their settings from the environment.
         env.setenv("NARRATE_HOME", str(tmp_path_factory.mktemp("browser") / "home"))
@@ -117,22 +113,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         assert (settings.public_dir / pages.feed_page_path("main")).is_file()
         token = create_token(store, "tester")
 
-        server = uvicorn.Server(uvicorn.Config(web.create_app(settings), log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.02)
+        stop = serve(web.create_app(settings), bound)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 yield Site(url, settings, store, episode, script, cues, chapters, browser, token)
                 browser.close()
         finally:
-            server.should_exit = True
-            thread.join(30)
-            listener.close()
+            stop()
 
 
 @pytest.fixture
