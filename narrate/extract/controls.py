@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 
+from feeds.text import strip_control
 from narrate.errors import SourceError
 
-# C0 controls except tab, line feed, form feed and carriage return; DEL and the C1 controls;
-# bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069); lone surrogates;
-# the noncharacters U+FFFE and U+FFFF.
-_UNWANTED = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+# Explicit bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Characters that say "this was not text": every control except whitespace, and the replacement character
 # that decoding leaves where bytes made no sense.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
@@ -25,8 +24,11 @@ _BINARY_MIN_COUNT = 8
 
 
 def without_controls(text: str) -> str:
-    """``text`` without control characters, bidi overrides, lone surrogates and noncharacters."""
-    return _UNWANTED.sub("", text)
+    """``text`` without control characters, bidi overrides, lone surrogates and noncharacters.
+
+    The same characters as the feed leaves out (feeds.text.strip_control), plus the bidi controls; a form feed
+    (a page break in pasted text) becomes a line break first."""
+    return strip_control(_BIDI_CONTROLS.sub("", text.replace("\x0c", "\n")))
 
 
 def is_binary(text: str) -> bool:
