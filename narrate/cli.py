@@ -147,7 +147,7 @@ def _report(episode: Episode, settings: Settings, as_json: bool) -> None:
 
 def episode_json(episode: Episode, settings: Settings) -> dict[str, Any]:
     """The API's episode summary plus where the files are on this machine."""
-    from narrate.publish import episode_summary, feed_path
+    from narrate.publishing.feed import episode_summary, feed_path
 
     public = settings.public_dir.resolve()
 
@@ -164,8 +164,7 @@ def episode_json(episode: Episode, settings: Settings) -> dict[str, Any]:
 
 
 def _article(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
-    from narrate.extract import extract, read_source
-    from narrate.submission import with_overrides
+    from narrate.extract import extract, read_source, with_overrides
 
     article = extract(read_source(args.source, settings, stdin=sys.stdin.buffer))
     return with_overrides(article, args.title, args.author)
@@ -192,8 +191,8 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check(settings: Settings, script: Any, args: argparse.Namespace) -> int:
-    from narrate.check import preflight
-    from narrate.lexicon import feed_lexicon
+    from narrate.script.check import preflight
+    from narrate.script.lexicon import feed_lexicon
 
     findings = preflight(script, feed_lexicon(settings.home, args.feed), script.language)
     if args.json:
@@ -210,7 +209,7 @@ def _check(settings: Settings, script: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_lexicon_add(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.lexicon import read_lexicon, write_lexicon
+    from narrate.script.lexicon import read_lexicon, write_lexicon
 
     settings.feed(args.feed)
     word, say = " ".join(args.word.split()), " ".join(args.say.split())
@@ -225,7 +224,7 @@ def cmd_lexicon_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_lexicon_remove(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.errors import NotFoundError
-    from narrate.lexicon import read_lexicon, write_lexicon
+    from narrate.script.lexicon import read_lexicon, write_lexicon
 
     entries = read_lexicon(settings.home, args.feed)
     if entries.pop(" ".join(args.word.split()), None) is None:
@@ -236,7 +235,7 @@ def cmd_lexicon_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_lexicon_list(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.lexicon import DEFAULT_LEXICON, read_lexicon
+    from narrate.script.lexicon import DEFAULT_LEXICON, read_lexicon
 
     own = read_lexicon(settings.home, args.feed)
     for word, say in sorted({**DEFAULT_LEXICON, **own}.items(), key=lambda item: item[0].lower()):
@@ -272,7 +271,7 @@ def cmd_feed_create(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"feed {args.slug!r} exists; change it with: narrate feed edit {args.slug}")
     _check_slug(args.slug)
     from feeds.podcast import podcast_guid
-    from narrate.publish import feed_path
+    from narrate.publishing.feed import feed_path
 
     feed = _apply_feed_options(FeedSettings(slug=args.slug), args)
     if not feed.podcast_guid:  # generated once, kept for life
@@ -287,7 +286,7 @@ def cmd_feed_edit(args: argparse.Namespace, settings: Settings) -> int:
 
 def _save_feed(settings: Settings, feed: FeedSettings) -> int:
     from narrate.pipeline import publish_feed
-    from narrate.publish import check_feed
+    from narrate.publishing.feed import check_feed
 
     check_feed(feed)
     settings.feeds[feed.slug] = feed
@@ -305,7 +304,7 @@ def cmd_feed_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_feed_show(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.publish import feed_path
+    from narrate.publishing.feed import feed_path
 
     feed = settings.feed(args.slug)
     path = settings.public_dir.resolve() / feed_path(feed.slug)
@@ -337,7 +336,7 @@ def _apply_feed_options(feed: FeedSettings, args: argparse.Namespace) -> FeedSet
 
 
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.tokens import create_token
+    from narrate.web.tokens import create_token
 
     token = create_token(Store(settings.db_url), args.name)
     print(f"token {args.name!r} created; it is shown only now, store it safely:")
@@ -346,7 +345,7 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.tokens import list_tokens
+    from narrate.web.tokens import list_tokens
 
     for token in list_tokens(Store(settings.db_url)):
         state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
@@ -355,7 +354,7 @@ def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.tokens import revoke_token
+    from narrate.web.tokens import revoke_token
 
     revoke_token(Store(settings.db_url), args.name)
     print(f"token {args.name!r} revoked")
@@ -365,7 +364,7 @@ def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    import web
+    from narrate.web import app as web
 
     from narrate.logs import redact
 

@@ -19,13 +19,13 @@ from feeds.chapters import chapters_json
 from feeds.transcript import Cue, webvtt
 from narrate.article import Article, article_from_dict, article_to_dict
 from narrate.audio import AudioOptions, Chapter, Part, Tags, assemble, write_tags
-from narrate.cache import SegmentCache, segment_key
+from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines import check_engine, engine_class, get_engine
 from narrate.engines.speak import speak
 from narrate.errors import ConfigError, NarrateError
-from narrate.lexicon import feed_lexicon
-from narrate import pages
-from narrate.publish import check_feed, cover, episode_paths, install, rebuild_feed, remove, remove_orphans
+from narrate.script.lexicon import feed_lexicon
+from narrate.publishing import pages
+from narrate.publishing.feed import check_feed, cover, episode_paths, install, rebuild_feed, remove, remove_orphans
 from narrate.script import Script, ScriptOptions, Segment, build_script
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode, Status, Store, utcnow

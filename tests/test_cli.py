@@ -180,7 +180,7 @@ def test_a_terminal_sees_a_progress_bar(env: dict[str, str]) -> None:
 
 def test_token_create_prints_the_token_alone_on_its_last_line(env: dict[str, str]) -> None:
     from narrate.store import Store
-    from narrate.tokens import verify_token
+    from narrate.web.tokens import verify_token
 
     created = narrate(env, "token", "create", "web-team")
     assert created.returncode == 0, created.stderr

@@ -18,7 +18,7 @@ import pytest
 
 from narrate.logs import MARKER, Redaction, install_redaction, redact
 from narrate.store import Store
-from narrate.tokens import create_token
+from narrate.web.tokens import create_token
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "nrt_" + "Q7w-e_R9" * 5 + "abc"
@@ -145,7 +145,7 @@ def test_uvicorn_logging_at_info_shows_no_secret(server_env: dict[str, str], tmp
     token = create_token(Store(server_env["NARRATE_DATABASE_URL"]), "desk")
     log, config = tmp_path / "uvicorn.log", tmp_path / "logging.json"
     config.write_text(json.dumps(LOG_CONFIG))
-    args = [sys.executable, "-m", "uvicorn", "web:create_app", "--factory", "--host", "127.0.0.1",
+    args = [sys.executable, "-m", "uvicorn", "narrate.web.app:create_app", "--factory", "--host", "127.0.0.1",
             "--port", server_env["PORT"], "--log-level", "info", "--log-config", str(config)]
     with run_server(args, server_env, log):
         assert use_the_service(server_env["NARRATE_BASE_URL"], token) == [200, 401, 401, 303, 200]

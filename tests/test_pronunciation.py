@@ -9,9 +9,9 @@ import pytest
 
 from narrate import pipeline
 from narrate.article import Article, Block
-from narrate.check import preflight
+from narrate.script.check import preflight
 from narrate.errors import ConfigError
-from narrate.lexicon import feed_lexicon, lexicon_path, read_lexicon, write_lexicon
+from narrate.script.lexicon import feed_lexicon, lexicon_path, read_lexicon, write_lexicon
 from narrate.settings import Settings
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "samples" / "seed-article.txt"

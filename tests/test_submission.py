@@ -6,7 +6,7 @@ import pytest
 
 from narrate.errors import SourceError
 from narrate.settings import Settings
-from narrate.submission import Submission, article_from_submission
+from narrate.web.submission import Submission, article_from_submission
 
 HTML = """<html lang="en"><head><title>Parks reopen | City Desk</title></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a></nav>

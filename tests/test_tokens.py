@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from narrate.errors import ConfigError, NotFoundError
 from narrate.store import ApiToken, Store
-from narrate.tokens import create_token, list_tokens, revoke_token, verify_token
+from narrate.web.tokens import create_token, list_tokens, revoke_token, verify_token
 
 
 @pytest.fixture

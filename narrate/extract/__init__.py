@@ -12,7 +12,7 @@ Unreadable sources raise SourceError; a source without article text raises Empty
 from __future__ import annotations
 
 from narrate.article import Article
-from narrate.extract.controls import article_text
+from narrate.extract.controls import article_text, without_controls
 from narrate.extract.decode import decode_bytes
 from narrate.extract.markdown import extract_markdown
 from narrate.extract.plaintext import extract_text
@@ -28,6 +28,7 @@ __all__ = [
     "extract_text",
     "read_source",
     "sniff_kind",
+    "with_overrides",
 ]
 
 
@@ -41,3 +42,14 @@ def extract(document: Document) -> Article:
     if document.kind == "markdown":
         return extract_markdown(text, source=source)
     return extract_text(text, source=source)
+
+
+def with_overrides(article: Article, title: str | None, author: str | None) -> Article:
+    """``article`` with the title and author a user gave instead of the extracted ones, cleaned like extracted text."""
+    title = " ".join(without_controls(title or "").split())
+    author = " ".join(without_controls(author or "").split())
+    if title:
+        article.title = title
+    if author:
+        article.author = author
+    return article

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from narrate.audio import LoudnessMeter, _k_weighting, measure_loudness
+from narrate.audio import LoudnessMeter, measure_loudness
+from narrate.audio.assemble import _k_weighting
 from tests.audio.inputs import RATE, ffmpeg, speechlike, tone, write_wav
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from narrate.check import preflight
-from narrate.lexicon import DEFAULT_LEXICON
+from narrate.script.check import preflight
+from narrate.script.lexicon import DEFAULT_LEXICON
 from tests.corpus.pages import build, page_names
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from narrate.tokens import create_token
+from narrate.web.tokens import create_token
 from tests.hostile.cases import CASES, GOOD_TEXT, Case, Published, Refused
 from tests.hostile.checks import (
     assert_feed_holds,

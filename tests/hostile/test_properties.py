@@ -32,13 +32,13 @@ from hypothesis import strategies as st
 from lxml import etree
 from num2words import num2words
 
-import narrate.normalize
-import narrate.script
+import narrate.script.normalize
+import narrate.script.build
 from feeds import Channel, Item, build_rss
 from feeds.text import one_line
 from narrate.errors import NarrateError, SourceError
 from narrate.extract import Document, extract
-from narrate.lexicon import DEFAULT_LEXICON
+from narrate.script.lexicon import DEFAULT_LEXICON
 from narrate.script import ScriptOptions, build_script
 
 _WORD = re.compile(r"[^\W_]+")
@@ -105,7 +105,7 @@ def normalisation_words() -> frozenset[str]:
             elif isinstance(constant, types.CodeType):
                 constants(constant)
 
-    for module in (narrate.normalize, narrate.script):
+    for module in (narrate.script.normalize, narrate.script.build):
         constants(compile(inspect.getsource(module), module.__file__ or "", "exec"))
         for value in vars(module).values():
             if isinstance(value, dict | types.MappingProxyType):
@@ -125,8 +125,8 @@ def normalisation_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def script_words() -> frozenset[str]:
     """The words the script itself adds around quotes and tables."""
-    framing = [narrate.script.QUOTE_START, narrate.script.QUOTE_END, narrate.script.TABLE_START,
-               narrate.script.TABLE_END, "This table, with rows, row, is not read aloud; see the article."]  # fmt: skip
+    framing = [narrate.script.build.QUOTE_START, narrate.script.build.QUOTE_END, narrate.script.build.TABLE_START,
+               narrate.script.build.TABLE_END, "This table, with rows, row, is not read aloud; see the article."]  # fmt: skip
     return frozenset(word.casefold() for text in framing for word in _WORD.findall(text))
 
 

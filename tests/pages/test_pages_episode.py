@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 import pytest
 from lxml import html
 
-from narrate import pages
+from narrate.publishing import pages
 from narrate.article import Block
 from narrate.errors import NotFoundError, PublishError
 from narrate.settings import Settings

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from urllib.parse import urljoin
 
-from narrate import pages
+from narrate.publishing import pages
 from narrate.settings import FeedSettings, Settings
 from tests.conftest import BASE_URL
 from tests.pages.reading import accessible_name, parse, text_of

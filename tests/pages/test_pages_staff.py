@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from narrate import pages
+from narrate.publishing import pages
 from tests.pages.reading import accessible_name, text_of
 from tests.pages.samples import HOSTILE_TITLE
 

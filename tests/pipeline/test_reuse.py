@@ -13,7 +13,7 @@ import pytest
 import worker
 from narrate import pipeline
 from narrate.article import Article, Block
-from narrate.cache import SegmentCache, segment_key
+from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.base import Speech
 from narrate.engines.tone import ToneEngine
 from narrate.settings import Settings

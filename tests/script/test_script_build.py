@@ -10,7 +10,7 @@ import pytest
 
 from narrate.article import Article, Block
 from narrate.errors import ConfigError, EmptyArticleError
-from narrate.script import (
+from narrate.script.build import (
     TABLE_MAX_COLUMNS,
     TABLE_MAX_ROWS,
     ScriptOptions,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from narrate.errors import ConfigError
-from narrate.lexicon import DEFAULT_LEXICON, apply_lexicon, lexicon_replacer
+from narrate.script.lexicon import DEFAULT_LEXICON, apply_lexicon, lexicon_replacer
 
 
 def test_capitalised_entry_matches_the_word_and_its_possessive_only() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from narrate.normalize import (
+from narrate.script.normalize import (
     drop_emoji,
     expand_abbreviations,
     expand_addresses,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from narrate.normalize import (
+from narrate.script.normalize import (
     WORD_ACRONYMS,
     acronyms,
     expand_bill_numbers,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import web
+from narrate.web import app as web
 from narrate.settings import Settings
 from narrate.store import Store
-from narrate.tokens import create_token
+from narrate.web.tokens import create_token
 from tests.web.service import Running, listener, serve
 
 Start = Callable[..., Running]

@@ -17,14 +17,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
-import web
+from narrate.web import app as web
 import worker
-from narrate import pages, pipeline
+from narrate import pipeline
+from narrate.publishing import pages
 from narrate.article import Article, Block
 from narrate.script import Script
 from narrate.settings import Settings
 from narrate.store import Episode, Status, Store
-from narrate.tokens import create_token
+from narrate.web.tokens import create_token
 from tests.web.service import listener, serve
 
 CHROMIUM = "/usr/bin/chromium"

@@ -12,11 +12,12 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-import web
-from narrate import pipeline, sessions
+from narrate.web import app as web
+from narrate import pipeline
+from narrate.web import sessions
 from narrate.errors import ConfigError
 from narrate.settings import Settings
-from narrate.tokens import create_token, revoke_token
+from narrate.web.tokens import create_token, revoke_token
 from tests.web.conftest import Start
 from tests.web.service import ARTICLE, Running
 from tests.web.test_web_auth import publish, sign_in

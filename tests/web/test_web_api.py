@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from narrate import pipeline
-from narrate.tokens import create_token
+from narrate.web.tokens import create_token
 from tests.web.conftest import Start
 from tests.web.service import ARTICLE, Running, parse_feed, wait_done
 

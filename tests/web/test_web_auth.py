@@ -10,11 +10,12 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
-import web
-from narrate import pipeline, sessions, tokens
+from narrate.web import app as web
+from narrate import pipeline
+from narrate.web import sessions, tokens
 from narrate.store import Episode, Store
-from narrate.submission import Submission, article_from_submission
-from narrate.tokens import create_token, revoke_token
+from narrate.web.submission import Submission, article_from_submission
+from narrate.web.tokens import create_token, revoke_token
 from tests.web.service import ARTICLE, Running
 
 PUBLIC = {"/{path:path}", "/api/openapi.json"}

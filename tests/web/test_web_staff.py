@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-import web
-from narrate.tokens import create_token
+from narrate.web import app as web
+from narrate.web.tokens import create_token
 from tests.web.conftest import Start
 from tests.web.service import ARTICLE, Running
 

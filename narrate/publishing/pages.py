@@ -24,8 +24,8 @@ from feeds.files import write_atomic
 from feeds.text import one_line
 from narrate.article import Article, Block, article_from_dict
 from narrate.errors import NotFoundError, PublishError
-from narrate.normalize import MONTH_NAMES
-from narrate.publish import cover, feed_path, page_path
+from narrate.script.normalize import MONTH_NAMES
+from narrate.publishing.feed import cover, feed_path, page_path
 from narrate.script import QUOTE_START, Script, table_sentences
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode
@@ -490,7 +490,7 @@ def _listing(episode: Episode) -> dict[str, object]:
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     environment = Environment(
-        loader=PackageLoader("narrate", "templates"),
+        loader=PackageLoader("narrate.publishing", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -506,7 +506,7 @@ def render(template: str, **context: object) -> str:
 
 @lru_cache(maxsize=1)
 def _asset_files() -> dict[str, bytes]:
-    folder = resources.files("narrate") / "assets"
+    folder = resources.files("narrate.publishing") / "assets"
     return {entry.name: entry.read_bytes() for entry in folder.iterdir() if entry.is_file()}
 
 

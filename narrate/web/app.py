@@ -37,13 +37,15 @@ from starlette.middleware import Middleware
 from starlette.responses import FileResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from narrate import pages, pipeline, recovery, sessions, tokens
+from narrate import pipeline, recovery
+from narrate.publishing import pages
+from narrate.web import sessions, tokens
 from narrate.errors import ConfigError, NarrateError, NotFoundError, SourceError
 from narrate.logs import install_redaction
-from narrate.publish import episode_summary
+from narrate.publishing.feed import episode_summary
 from narrate.settings import DEFAULT_FEED, Settings
 from narrate.store import Episode, Store
-from narrate.submission import Submission, article_from_submission
+from narrate.web.submission import Submission, article_from_submission
 
 log = logging.getLogger("narrate.web")
 

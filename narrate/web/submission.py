@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from narrate.article import Article
 from narrate.errors import SourceError
-from narrate.extract import Document, extract
+from narrate.extract import Document, extract, with_overrides
 from narrate.extract.controls import without_controls
 from narrate.extract.source import read_url
 from narrate.settings import DEFAULT_FEED, Settings
@@ -48,14 +48,3 @@ def article_from_submission(settings: Settings, submission: Submission) -> Artic
         value = without_controls(str(getattr(submission, kind)))
         document = Document(value.encode("utf-8"), kind, name=f"the submitted {kind}")  # type: ignore[arg-type]
     return with_overrides(extract(document), submission.title, submission.author)
-
-
-def with_overrides(article: Article, title: str | None, author: str | None) -> Article:
-    """``article`` with the title and author a user gave instead of the extracted ones, cleaned like extracted text."""
-    title = " ".join(without_controls(title or "").split())
-    author = " ".join(without_controls(author or "").split())
-    if title:
-        article.title = title
-    if author:
-        article.author = author
-    return article

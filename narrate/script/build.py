@@ -38,8 +38,8 @@ from typing import Literal
 
 from narrate.article import Article, Block
 from narrate.errors import ConfigError, EmptyArticleError
-from narrate.lexicon import DEFAULT_LEXICON, lexicon_replacer
-from narrate.normalize import MONTH_NAMES, normalize
+from narrate.script.lexicon import DEFAULT_LEXICON, lexicon_replacer
+from narrate.script.normalize import MONTH_NAMES, normalize
 from narrate.settings import DEFAULT_INTRO, DEFAULT_OUTRO
 
 SegmentKind = Literal["intro", "heading", "body", "outro"]

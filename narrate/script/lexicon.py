@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from narrate.errors import ConfigError
-from narrate.normalize import normalize
+from narrate.script.normalize import normalize
 
 __all__ = [
     "DEFAULT_LEXICON",

@@ -13,7 +13,7 @@ import secrets
 from sqlalchemy import delete, select
 
 from narrate.errors import ConfigError, NotFoundError
-from narrate.sessions import StaffSession
+from narrate.web.sessions import StaffSession
 from narrate.store import ApiToken, Store, utcnow
 
 PREFIX = "nrt_"

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from narrate.normalize import WORD_ACRONYMS
+from narrate.script.normalize import WORD_ACRONYMS
 from narrate.script import Script
 
 FindingKind = Literal["acronym", "name", "mixed-script"]

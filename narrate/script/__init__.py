@@ -1,0 +1,23 @@
+"""The speech script: an Article becomes the exact words the voice speaks, segment by segment."""
+
+from narrate.script.build import (
+    QUOTE_END,
+    QUOTE_START,
+    Script,
+    ScriptOptions,
+    Segment,
+    build_script,
+    split_sentences,
+    table_sentences,
+)
+
+__all__ = [
+    "QUOTE_END",
+    "QUOTE_START",
+    "Script",
+    "ScriptOptions",
+    "Segment",
+    "build_script",
+    "split_sentences",
+    "table_sentences",
+]
