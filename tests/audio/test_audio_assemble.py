@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from narrate.audio import assemble as audio
+import importlib
+
+audio = importlib.import_module("narrate.audio.assemble")
 from narrate.audio import AudioOptions, Part, assemble, measure_loudness, probe
 from narrate.errors import AudioError
 from tests.audio.inputs import RATE, decode, mp3_frames, music_file, speechlike, tone, write_wav
