@@ -11,23 +11,27 @@ What survives what:
 - a message lost (a broker that keeps nothing on disk) or a chord that never completes: each worker asks for a
   ``reap`` every NARRATE_REAP_INTERVAL seconds, which queues renders without progress again (recovery.reap);
 - a TTS engine down for good: the episode moves to NARRATE_FALLBACK_ENGINE if one is set, else fails with the reason.
+
+Importing this module reads the settings and builds the app, nothing more: no connection, and the rendering
+library (ONNX, numpy, SQLAlchemy) is imported by the first task that needs it.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import Celery, Task, chord, group
 from celery.signals import worker_ready, worker_shutdown
 from kombu.exceptions import OperationalError
 
-from narrate import pipeline, recovery
 from narrate.errors import EngineError, UnavailableError
 from narrate.logs import install_redaction
 from narrate.settings import Settings
-from narrate.store import Store
+
+if TYPE_CHECKING:
+    from narrate.store import Store
 
 install_redaction()  # tracebacks and Celery's own lines may hold URLs with passwords
 _boot = Settings.load()
@@ -62,6 +66,8 @@ app.conf.update(
 
 def context() -> tuple[Settings, Store]:
     # Read once per task: feed settings edited with `narrate feed edit` apply without restarting workers.
+    from narrate.store import Store
+
     settings = Settings.load()
     return settings, Store(settings.db_url)
 
@@ -78,6 +84,8 @@ class NarrateTask(Task):  # type: ignore[misc]
 
 @app.task(name="narrate.render", base=NarrateTask, ignore_result=True)  # progress lives in the database
 def render(episode_id: str, render_id: str) -> str | None:
+    from narrate import pipeline, recovery
+
     settings, store = context()
     if not recovery.is_pending(store, episode_id, render_id):
         return None  # a duplicate of a render that has ended, or one superseded by a newer render
@@ -91,6 +99,8 @@ def render(episode_id: str, render_id: str) -> str | None:
 
 @app.task(name="narrate.synthesize", base=NarrateTask)
 def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
+    from narrate import pipeline, recovery
+
     settings, store = context()
     if not recovery.is_pending(store, episode_id, render_id):
         return job["key"]  # superseded or ended: its finish publishes nothing, so spend no engine time on it
@@ -108,6 +118,8 @@ def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
 
 @app.task(name="narrate.finish", base=NarrateTask)
 def finish(_keys: list[str], episode_id: str, render_id: str) -> str:
+    from narrate import pipeline, recovery
+
     settings, store = context()
     with recovery.failing(store, episode_id, render_id):
         episode = pipeline.finish(settings, store, episode_id, render_id)
@@ -117,6 +129,8 @@ def finish(_keys: list[str], episode_id: str, render_id: str) -> str:
 @app.task(name="narrate.failed", base=NarrateTask)
 def failed(request: Any, exc: Exception, traceback: Any, episode_id: str, render_id: str) -> None:
     """Chord error callback: the episode ends failed with a reason, never stuck in rendering."""
+    from narrate import recovery
+
     _, store = context()
     if recovery.is_pending(store, episode_id, render_id):  # keep a more precise reason a task recorded
         store.change(episode_id, render_id, status="failed", reason=str(exc) or type(exc).__name__)
@@ -135,6 +149,8 @@ def send_render(episode_id: str, render_id: str) -> None:
 
 @app.task(name="narrate.reap", base=NarrateTask, ignore_result=True)
 def reap() -> int:
+    from narrate import recovery
+
     return recovery.reap(*context(), send_render)
 
 
@@ -145,6 +161,8 @@ _stop_reaping = threading.Event()
 
 @worker_ready.connect
 def _start_reaping(**_: Any) -> None:
+    from narrate import recovery
+
     interval = _boot.reap_interval
     recovery.every(interval, lambda: reap.apply_async(expires=interval), _stop_reaping)
 

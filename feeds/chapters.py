@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from feeds.text import one_line
+from feeds.errors import FeedError
 
 CHAPTERS_VERSION = "1.2.0"
 
@@ -20,13 +21,13 @@ def chapters_json(chapters: Sequence[tuple[float, str]]) -> str:
     previous = 0.0
     for start, title in chapters:
         if start < 0:
-            raise ValueError(f"chapter {title!r} starts at a negative time: {start}s")
+            raise FeedError(f"chapter {title!r} starts at a negative time: {start}s")
         if start < previous:
-            raise ValueError(f"chapter {title!r} starts at {start}s, before the previous chapter at {previous}s")
+            raise FeedError(f"chapter {title!r} starts at {start}s, before the previous chapter at {previous}s")
         previous = start
         clean_title = one_line(title)
         if not clean_title:
-            raise ValueError(f"chapter at {start}s has no title")
+            raise FeedError(f"chapter at {start}s has no title")
         entries.append({"startTime": _number(start), "title": clean_title})
     document = {"version": CHAPTERS_VERSION, "chapters": entries}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -7,6 +7,7 @@ import io
 from PIL import Image, ImageDraw, ImageFont
 
 from feeds.text import one_line
+from feeds.errors import FeedError
 
 # White on deep navy: contrast ratio about 16:1, legible as a thumbnail too.
 BACKGROUND = (20, 33, 61)
@@ -24,10 +25,10 @@ _LINE_SPACING = 1.15
 def default_cover(title: str, size: int = MIN_SIZE) -> bytes:
     """A square RGB PNG showing ``title`` in large wrapped type; the same title gives the same bytes."""
     if not MIN_SIZE <= size <= MAX_SIZE:
-        raise ValueError(f"cover size must be {MIN_SIZE}-{MAX_SIZE} pixels, got {size}")
+        raise FeedError(f"cover size must be {MIN_SIZE}-{MAX_SIZE} pixels, got {size}")
     text = one_line(title)
     if not text:
-        raise ValueError("cover title is empty")
+        raise FeedError("cover title is empty")
 
     image = Image.new("RGB", (size, size), BACKGROUND)
     draw = ImageDraw.Draw(image)

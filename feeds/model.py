@@ -7,13 +7,14 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from feeds.text import one_line, strip_control
+from feeds.errors import FeedError
 
 
 def _require_absolute_url(url: str, what: str) -> None:
-    """Raise ValueError unless ``url`` is an absolute http(s) URL: podcast apps fetch it from anywhere."""
+    """Raise FeedError unless ``url`` is an absolute http(s) URL: podcast apps fetch it from anywhere."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{what} must be an absolute http(s) URL, got {url!r}")
+        raise FeedError(f"{what} must be an absolute http(s) URL, got {url!r}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,7 +61,7 @@ class Channel:
         for name in ("slug", "title", "description", "language", "category"):
             # The feed drops control characters, so text made only of them is as empty as blank text.
             if not one_line(getattr(self, name)):
-                raise ValueError(f"channel {name} is empty")
+                raise FeedError(f"channel {name} is empty")
         for name in ("link", "feed_url", "image_url"):
             _require_absolute_url(getattr(self, name), f"channel {name}")
 
@@ -99,15 +100,15 @@ class Item:
     def __post_init__(self) -> None:
         # The feed drops control characters, so text made only of them is as empty as blank text.
         if not strip_control(self.guid).strip():
-            raise ValueError(f"episode guid is empty (title {self.title!r})")
+            raise FeedError(f"episode guid is empty (title {self.title!r})")
         if not one_line(self.title):
-            raise ValueError(f"episode {self.guid!r} has an empty title")
+            raise FeedError(f"episode {self.guid!r} has an empty title")
         if self.published.tzinfo is None or self.published.utcoffset() is None:
-            raise ValueError(f"episode {self.guid!r} published date has no time zone")
+            raise FeedError(f"episode {self.guid!r} published date has no time zone")
         if self.audio_bytes <= 0:
-            raise ValueError(f"episode {self.guid!r} audio size must be positive, got {self.audio_bytes}")
+            raise FeedError(f"episode {self.guid!r} audio size must be positive, got {self.audio_bytes}")
         if self.duration_seconds < 0:
-            raise ValueError(f"episode {self.guid!r} duration is negative: {self.duration_seconds}")
+            raise FeedError(f"episode {self.guid!r} duration is negative: {self.duration_seconds}")
         _require_absolute_url(self.audio_url, f"episode {self.guid!r} audio_url")
         for name in ("link", "transcript_url", "chapters_url"):
             if getattr(self, name):

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from feedgen.ext.base import BaseExtension
 from lxml import etree
+from feeds.errors import FeedError
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -67,16 +68,16 @@ def podcast_guid(feed_url: str) -> str:
     """The podcast:guid of a feed: UUIDv5 of its URL without scheme and trailing slashes."""
     name = _SCHEME.sub("", feed_url.strip()).rstrip("/")
     if not name:
-        raise ValueError(f"cannot derive a podcast guid from feed URL {feed_url!r}")
+        raise FeedError(f"cannot derive a podcast guid from feed URL {feed_url!r}")
     return str(uuid.uuid5(_PODCAST_GUID_NAMESPACE, name))
 
 
 def check_category(category: str, subcategory: str | None = None) -> None:
     """Raise ValueError unless ``category`` (and ``subcategory``, if given) is on Apple's list."""
     if category not in APPLE_CATEGORIES:
-        raise ValueError(f"unknown Apple Podcasts category {category!r}")
+        raise FeedError(f"unknown Apple Podcasts category {category!r}")
     if subcategory and subcategory not in APPLE_CATEGORIES[category]:
-        raise ValueError(f"unknown Apple Podcasts subcategory {subcategory!r} of {category!r}")
+        raise FeedError(f"unknown Apple Podcasts subcategory {subcategory!r} of {category!r}")
 
 
 class AppleExtension(BaseExtension):
@@ -102,7 +103,7 @@ class AppleExtension(BaseExtension):
     def image(self, url: str) -> None:
         """Set the cover art URL; ValueError unless its path ends in .jpg, .jpeg or .png."""
         if not urlsplit(url).path.lower().endswith(_IMAGE_SUFFIXES):
-            raise ValueError(f"cover art URL must end in .jpg, .jpeg or .png: {url!r}")
+            raise FeedError(f"cover art URL must end in .jpg, .jpeg or .png: {url!r}")
         self._image = url
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:

@@ -12,6 +12,7 @@ from lxml import etree
 from feeds.model import Channel, Item
 from feeds.podcast import ITUNES_NS, PODCAST_NS, AppleExtension, PodcastIndexExtension, podcast_guid
 from feeds.text import fit_bytes, one_line, strip_control
+from feeds.errors import FeedError
 
 # Apple's limit for the show description.
 DESCRIPTION_LIMIT_BYTES = 4000
@@ -32,7 +33,7 @@ def build_rss(channel: Channel, items: Sequence[Item], built: datetime | None = 
     if built is None:
         built = datetime.now(timezone.utc)
     elif built.tzinfo is None:
-        raise ValueError("feed build time has no time zone")
+        raise FeedError("feed build time has no time zone")
     # feedgen writes the channel. Its entries cost about 0.1 ms each (an object, three extensions
     # and a locale switch per episode), so items are filled in from a template straight into the
     # channel element: 10,000 episodes take a fraction of a second instead of well over one.
@@ -45,7 +46,7 @@ def build_rss(channel: Channel, items: Sequence[Item], built: datetime | None = 
     for item in sorted(items, key=lambda i: (i.published, i.guid), reverse=True):
         guid = strip_control(item.guid)
         if guid in seen:
-            raise ValueError(f"duplicate episode guid {guid!r}")
+            raise FeedError(f"duplicate episode guid {guid!r}")
         seen.add(guid)
         channel_element.append(_item_element(template, item, guid, language))
     return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)

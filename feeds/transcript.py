@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from feeds.text import one_line
+from feeds.errors import FeedError
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Cue:
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end <= self.start:
-            raise ValueError(f"cue times must satisfy 0 <= start < end, got {self.start}..{self.end}")
+            raise FeedError(f"cue times must satisfy 0 <= start < end, got {self.start}..{self.end}")
 
 
 def webvtt(cues: Iterable[Cue]) -> str:
@@ -30,11 +31,11 @@ def webvtt(cues: Iterable[Cue]) -> str:
     previous_start = 0.0
     for cue in cues:
         if cue.start < previous_start:
-            raise ValueError(f"cue at {cue.start}s starts before the previous one at {previous_start}s")
+            raise FeedError(f"cue at {cue.start}s starts before the previous one at {previous_start}s")
         previous_start = cue.start
         text = _escape(one_line(cue.text))
         if not text:
-            raise ValueError(f"cue at {cue.start}s has no text")
+            raise FeedError(f"cue at {cue.start}s has no text")
         blocks.append(f"{_timestamp(cue.start)} --> {_timestamp(cue.end)}\n{text}")
     return "\n\n".join(blocks) + "\n"
 

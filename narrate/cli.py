@@ -147,7 +147,8 @@ def _report(episode: Episode, settings: Settings, as_json: bool) -> None:
 
 def episode_json(episode: Episode, settings: Settings) -> dict[str, Any]:
     """The API's episode summary plus where the files are on this machine."""
-    from narrate.publishing.feed import episode_summary, feed_path
+    from narrate.publishing.paths import feed_path
+    from narrate.publishing.summary import episode_summary
 
     public = settings.public_dir.resolve()
 
@@ -271,11 +272,13 @@ def cmd_feed_create(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"feed {args.slug!r} exists; change it with: narrate feed edit {args.slug}")
     _check_slug(args.slug)
     from feeds.podcast import podcast_guid
-    from narrate.publishing.feed import feed_path
+    from narrate.publishing.feed import feed_errors
+    from narrate.publishing.paths import feed_url
 
     feed = _apply_feed_options(FeedSettings(slug=args.slug), args)
     if not feed.podcast_guid:  # generated once, kept for life
-        feed.podcast_guid = podcast_guid(settings.public_url(feed_path(args.slug)))
+        with feed_errors(f"feed {args.slug!r}"):
+            feed.podcast_guid = podcast_guid(feed_url(settings, args.slug))
     return _save_feed(settings, feed)
 
 
@@ -285,8 +288,8 @@ def cmd_feed_edit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _save_feed(settings: Settings, feed: FeedSettings) -> int:
-    from narrate.pipeline import publish_feed
     from narrate.publishing.feed import check_feed
+    from narrate.publishing.publish import publish_feed
 
     check_feed(feed)
     settings.feeds[feed.slug] = feed
@@ -304,7 +307,7 @@ def cmd_feed_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_feed_show(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.publishing.feed import feed_path
+    from narrate.publishing.paths import feed_path
 
     feed = settings.feed(args.slug)
     path = settings.public_dir.resolve() / feed_path(feed.slug)

@@ -25,11 +25,6 @@ def parse_allow_list(allow: str) -> tuple[set[str], list[Network]]:
     return hosts, networks
 
 
-def check_public(url: str, allow: str = "") -> None:
-    """Raise SourceError unless every address of the URL's host is public or allow-listed."""
-    public_addresses(url, allow)
-
-
 def public_addresses(url: str, allow: str = "") -> list[str]:
     """The addresses of the URL's host, once each is checked; SourceError unless all are public or allow-listed.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from narrate.errors import SourceError
-from narrate.extract.address import check_public, parse_allow_list
+from narrate.extract.address import parse_allow_list, public_addresses
 from narrate.extract.source import read_source
 from narrate.settings import Settings
 
@@ -27,19 +27,19 @@ from narrate.settings import Settings
 )
 def test_private_addresses_are_refused(url: str) -> None:
     with pytest.raises(SourceError, match="refusing to fetch .*private, loopback or link-local"):
-        check_public(url)
+        public_addresses(url)
 
 
 def test_public_addresses_pass() -> None:
-    check_public("http://93.184.215.14/article")
-    check_public("http://[2606:4700::1111]/article")
+    assert public_addresses("http://93.184.215.14/article") == ["93.184.215.14"]
+    assert public_addresses("http://[2606:4700::1111]/article") == ["2606:4700::1111"]
 
 
 def test_allow_list_admits_hosts_and_networks() -> None:
-    check_public("http://127.0.0.1:8080/a", allow="127.0.0.0/8")
-    check_public("http://localhost/a", allow="localhost")
+    assert public_addresses("http://127.0.0.1:8080/a", allow="127.0.0.0/8") == ["127.0.0.1"]
+    assert public_addresses("http://localhost/a", allow="localhost") == []  # an allowed name resolves as usual
     with pytest.raises(SourceError):
-        check_public("http://10.0.0.1/a", allow="127.0.0.0/8, localhost")
+        public_addresses("http://10.0.0.1/a", allow="127.0.0.0/8, localhost")
     hosts, networks = parse_allow_list(" intranet.example.org ,10.1.0.0/16,")
     assert hosts == {"intranet.example.org"} and [str(n) for n in networks] == ["10.1.0.0/16"]
 

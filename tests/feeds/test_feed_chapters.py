@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from feeds.errors import FeedError
 from feeds import chapters_json
 
 
@@ -51,5 +52,5 @@ def test_no_chapters_is_an_empty_list() -> None:
     ],
 )
 def test_bad_chapters_are_refused(chapters: list[tuple[float, str]], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(FeedError, match=message):
         chapters_json(chapters)

@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from feeds.errors import FeedError
 from feeds import default_cover
 from feeds.cover import BACKGROUND, FOREGROUND
 
@@ -79,5 +80,5 @@ def test_larger_sizes_are_allowed() -> None:
 
 @pytest.mark.parametrize(("title", "size", "message"), [(" \n", 1400, "empty"), ("Hi", 800, "1400-3000")])
 def test_bad_cover_requests_are_refused(title: str, size: int, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(FeedError, match=message):
         default_cover(title, size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from feeds.errors import FeedError
 from feeds import APPLE_CATEGORIES, podcast_guid
 from feeds.podcast import check_category
 
@@ -32,9 +33,9 @@ def test_apple_categories_are_the_current_list() -> None:
 def test_check_category() -> None:
     check_category("Technology")
     check_category("Science", "Astronomy")
-    with pytest.raises(ValueError, match="'Tech'"):
+    with pytest.raises(FeedError, match="'Tech'"):
         check_category("Tech")
-    with pytest.raises(ValueError, match="'Astronomy' of 'News'"):
+    with pytest.raises(FeedError, match="'Astronomy' of 'News'"):
         check_category("News", "Astronomy")
-    with pytest.raises(ValueError, match="'news'"):
+    with pytest.raises(FeedError, match="'news'"):
         check_category("news")  # Apple's names are case-sensitive

@@ -12,6 +12,7 @@ import podcastparser
 import pytest
 from lxml import etree
 
+from feeds.errors import FeedError
 from feeds import Channel, Item, build_rss, podcast_guid
 
 NS = {
@@ -230,7 +231,7 @@ def test_explicit_show_and_category_with_ampersand() -> None:
     ],
 )
 def test_unknown_apple_category_is_refused(changes: dict, named: str) -> None:
-    with pytest.raises(ValueError, match=named):
+    with pytest.raises(FeedError, match=named):
         build_rss(make_channel(**changes), ITEMS, built=BUILT)
 
 
@@ -239,7 +240,7 @@ def test_jpeg_cover_with_query_is_kept_and_gif_refused() -> None:
     url = "https://news.example.org/narrate/cover.jpeg?v=3"
     root = etree.fromstring(build_rss(make_channel(image_url=url), ITEMS, built=BUILT))
     assert xpath(root, "/rss/channel/itunes:image/@href") == [url]
-    with pytest.raises(ValueError, match="cover.gif"):
+    with pytest.raises(FeedError, match="cover.gif"):
         build_rss(make_channel(image_url="https://news.example.org/cover.gif"), ITEMS, built=BUILT)
 
 
@@ -274,7 +275,7 @@ def test_transcript_language_follows_the_item() -> None:
 
 
 def test_duplicate_guid_is_refused() -> None:
-    with pytest.raises(ValueError, match="urn:narrate:episode-2"):
+    with pytest.raises(FeedError, match="urn:narrate:episode-2"):
         build_rss(make_channel(), [*ITEMS, make_item(2, BUILT)], built=BUILT)
 
 
@@ -289,7 +290,7 @@ def test_duplicate_guid_is_refused() -> None:
 )
 def test_invalid_item_is_refused(changes: dict, message: str) -> None:
     valid = make_item(1, BUILT)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(FeedError, match=message):
         dataclasses.replace(valid, **changes)
 
 
@@ -383,11 +384,11 @@ def test_guid_control_characters_are_dropped_before_checking_duplicates() -> Non
     first = make_item(1, BUILT, guid="urn:narrate:\x07episode-1")
     root = etree.fromstring(build_rss(make_channel(), [first], built=BUILT))
     assert xpath(root, "/rss/channel/item/guid/text()") == ["urn:narrate:episode-1"]
-    with pytest.raises(ValueError, match="duplicate episode guid 'urn:narrate:episode-1'"):
+    with pytest.raises(FeedError, match="duplicate episode guid 'urn:narrate:episode-1'"):
         build_rss(make_channel(), [first, make_item(1, BUILT)], built=BUILT)
 
 
 @pytest.mark.parametrize(("changes", "message"), [({"title": "\x01\x02 "}, "empty title"), ({"guid": "\x7f"}, "guid")])
 def test_text_made_only_of_control_characters_is_refused(changes: dict, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(FeedError, match=message):
         make_item(1, BUILT, **changes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from feeds.errors import FeedError
 from feeds import Cue, webvtt
 
 
@@ -46,11 +47,11 @@ def test_cue_text_never_contains_the_timing_arrow() -> None:
     ],
 )
 def test_webvtt_refuses_bad_cues(cues: list[Cue], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(FeedError, match=message):
         webvtt(cues)
 
 
 @pytest.mark.parametrize(("start", "end"), [(-1.0, 1.0), (2.0, 2.0), (3.0, 1.0)])
 def test_cue_times_must_be_ordered(start: float, end: float) -> None:
-    with pytest.raises(ValueError, match="start < end"):
+    with pytest.raises(FeedError, match="start < end"):
         Cue(start, end, "text")

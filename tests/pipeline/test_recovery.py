@@ -9,7 +9,7 @@ import pytest
 
 import worker
 from narrate import pipeline, recovery
-from narrate.publishing.feed import remove_orphans
+from narrate.publishing.files import remove_orphans
 from narrate.settings import Settings
 from narrate.store import Store
 from tests.pipeline.test_render import article, parse_feed, render

@@ -150,3 +150,29 @@ def test_queued_article_is_rendered_by_a_real_worker(
     assert again["status"] == "published" and again["progress"] == 100
     assert again["guid"] != episode.guid  # sourceless text is identified by its content: this is a new episode
     assert Path(again["audio_path"]).stat().st_size == again["bytes"]
+
+
+def test_importing_the_worker_module_connects_nowhere_and_loads_no_renderer(tmp_path: Path) -> None:
+    """`celery -A worker` imports it on every machine: it builds the app and nothing else."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    env = dict(os.environ, NARRATE_HOME=str(tmp_path / "home"), NARRATE_BROKER_URL=f"redis://127.0.0.1:{port}/0",
+               NARRATE_DATABASE_URL=f"postgresql+psycopg://narrate@127.0.0.1:{port}/narrate")  # fmt: skip
+    probe_code = (
+        "import sys, worker; "
+        "heavy = sorted(m for m in ('narrate.store', 'narrate.pipeline', 'sqlalchemy', 'numpy', 'onnxruntime', 'piper')"
+        " if m in sys.modules); "
+        "print(worker.app.main, worker.app.conf.broker_url, heavy)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe_code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["narrate", f"redis://127.0.0.1:{port}/0", "[]"]
+    with pytest.raises(TimeoutError):
+        listener.accept()  # nothing tried to reach the broker or the database
+    listener.close()

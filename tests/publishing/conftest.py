@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.samples import Rendered, rendered, sample_article
+from tests.publishing.samples import Rendered, rendered, sample_article
 
 
 @pytest.fixture

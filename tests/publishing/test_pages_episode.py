@@ -8,13 +8,13 @@ from urllib.parse import urljoin
 import pytest
 from lxml import html
 
-from narrate.publishing import pages
+from narrate.publishing import formats, pages
 from narrate.article import Block
 from narrate.errors import NotFoundError, PublishError
 from narrate.settings import Settings
 from tests.conftest import BASE_URL
-from tests.pages.reading import accessible_name, parse, text_of
-from tests.pages.samples import HOSTILE_TITLE, Rendered, rendered, sample_article
+from tests.publishing.reading import accessible_name, parse, text_of
+from tests.publishing.samples import HOSTILE_TITLE, Rendered, rendered, sample_article
 
 PAGE_URL = f"{BASE_URL}/episodes/ab12cd34ef56/"
 
@@ -78,10 +78,10 @@ def test_chapters_are_links_that_seek(settings: Settings, sample: Rendered) -> N
     links = nav.xpath(".//ol/li/a")
     assert [text_of(a) for a in links] == ["Council passes the water bill", "What changes for farms", "Who pays"]
     starts = [start for start, _ in sample.chapters]
-    assert [a.get("href") for a in links] == [f"#t={pages.time_fragment(s)[2:]}" for s in starts]
+    assert [a.get("href") for a in links] == [f"#t={formats.time_fragment(s)[2:]}" for s in starts]
     assert [float(a.get("data-start")) for a in links] == starts
     assert starts[1] > 0 and [text_of(s) for s in nav.xpath(".//span[@class='time']")][1] == (
-        f"({pages.clock(starts[1])})"
+        f"({formats.clock(starts[1])})"
     )
 
 
@@ -91,7 +91,7 @@ def test_transcript_has_every_sentence_in_order_as_a_seeking_link(settings: Sett
     links = transcript.xpath(".//a[@class='sentence']")
     assert [text_of(a) for a in links] == [s.caption for s in sample.script.segments]
     assert [float(a.get("data-start")) for a in links] == [start for start, _ in sample.cues]
-    assert [a.get("href") for a in links] == ["#" + pages.time_fragment(start) for start, _ in sample.cues]
+    assert [a.get("href") for a in links] == ["#" + formats.time_fragment(start) for start, _ in sample.cues]
     # The spoken intro and outro are text too.
     assert text_of(links[0]) == "Council passes the water bill."
     assert "This is an audio version of the article" in text_of(links[2])

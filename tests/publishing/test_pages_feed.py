@@ -9,8 +9,8 @@ from urllib.parse import urljoin
 from narrate.publishing import pages
 from narrate.settings import FeedSettings, Settings
 from tests.conftest import BASE_URL
-from tests.pages.reading import accessible_name, parse, text_of
-from tests.pages.samples import HOSTILE_TITLE, rendered, sample_article
+from tests.publishing.reading import accessible_name, parse, text_of
+from tests.publishing.samples import HOSTILE_TITLE, rendered, sample_article
 
 FEED_PAGE_URL = f"{BASE_URL}/feeds/main/"
 

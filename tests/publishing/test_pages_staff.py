@@ -5,8 +5,8 @@ from __future__ import annotations
 from lxml import html
 
 from narrate.publishing import pages
-from tests.pages.reading import accessible_name, text_of
-from tests.pages.samples import HOSTILE_TITLE
+from tests.publishing.reading import accessible_name, text_of
+from tests.publishing.samples import HOSTILE_TITLE
 
 
 def episode(id: str, title: str, status: str, progress: int, **extra: object) -> dict[str, object]:
