@@ -121,15 +121,22 @@ def write_listing(listing: Path, sentences: list[tuple[Path, float]], seconds: f
 def child(listing: Path, out: Path) -> int:
     """Assemble the listed parts and print the time and the peak memory as JSON."""
     from narrate.audio import AudioOptions, Part, assemble
+    from narrate.settings import Settings
 
     parts = []
     for line in listing.read_text(encoding="utf-8").splitlines():
         pause, path = line.split(" ", 1)
         parts.append(Part(Path(path), int(pause)))
+    settings = Settings()  # the default targets, whatever the environment says
+    options = AudioOptions(
+        bitrate_kbps=settings.bitrate_kbps,
+        loudness_lufs=settings.loudness_lufs,
+        true_peak_db=settings.true_peak_db,
+    )
     watcher = ChildPeak()
     watcher.start()
     started = time.perf_counter()
-    assembly = assemble(parts, out, AudioOptions(), work_dir=out.parent / "work")
+    assembly = assemble(parts, out, options, work_dir=out.parent / "work")
     seconds = time.perf_counter() - started
     watcher.stop()
     print(json.dumps({

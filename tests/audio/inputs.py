@@ -1,7 +1,8 @@
-"""Inputs for the audio tests, made here (speech-like noise bursts, tones, music files), and MP3 inspection."""
+"""Inputs for the audio tests, made here (speech-like noise bursts, tones, music files, options), and MP3 inspection."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import wave
 from dataclasses import dataclass
@@ -10,8 +11,20 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
+from narrate.audio import AudioOptions
+from narrate.settings import Settings
+
 RATE = 22050
 """Piper's rate, and the rate of every generated part."""
+
+
+def options(**changes: object) -> AudioOptions:
+    """AudioOptions with the bitrate and loudness targets of the default settings, as a render passes them."""
+    settings = Settings()
+    defaults = AudioOptions(
+        bitrate_kbps=settings.bitrate_kbps, loudness_lufs=settings.loudness_lufs, true_peak_db=settings.true_peak_db
+    )
+    return dataclasses.replace(defaults, **changes)  # type: ignore[arg-type]
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:

@@ -1,4 +1,4 @@
-"""LoudnessMeter: BS.1770 loudness computed while stitching, checked against known tones and ffmpeg's ebur128."""
+"""measure_loudness() on a known tone and silence; LoudnessMeter (fed while stitching) against tones and ebur128."""
 
 from __future__ import annotations
 
@@ -9,8 +9,22 @@ import numpy as np
 import pytest
 
 from narrate.audio import LoudnessMeter, measure_loudness
-from narrate.audio.assemble import _k_weighting
+from narrate.audio.loudness import _k_weighting
 from tests.audio.inputs import RATE, ffmpeg, speechlike, tone, write_wav
+
+
+def test_loudness_of_a_known_sine(tmp_path: Path) -> None:
+    # A 1 kHz sine in one channel measures 3 dB below its peak level (ITU-R BS.1770).
+    path = write_wav(tmp_path / "sine.wav", tone(5.0, 997.0, -10.0, rate=48000), rate=48000)
+    loudness = measure_loudness(path)
+    assert loudness.integrated == pytest.approx(-13.0, abs=0.2)
+    assert loudness.true_peak == pytest.approx(-10.0, abs=0.2)
+
+
+def test_loudness_of_silence(tmp_path: Path) -> None:
+    loudness = measure_loudness(write_wav(tmp_path / "silence.wav", np.zeros(22050)))
+    assert loudness.integrated == -70.0
+    assert loudness.true_peak == float("-inf")
 
 
 def _pcm(samples: np.ndarray) -> bytes:

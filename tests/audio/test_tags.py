@@ -10,16 +10,16 @@ from mutagen.id3 import ID3, CTOCFlags, PictureType
 from mutagen.mp3 import MP3, BitrateMode
 from PIL import Image
 
-from narrate.audio import AudioOptions, Chapter, Part, Tags, assemble, probe, write_tags
+from narrate.audio import Chapter, Part, Tags, assemble, probe, write_tags
 from narrate.errors import AudioError
-from tests.audio.inputs import speechlike, write_wav
+from tests.audio.inputs import options, speechlike, write_wav
 
 
 @pytest.fixture
 def mp3(tmp_path: Path) -> Path:
     parts = [Part(write_wav(tmp_path / f"{i}.wav", speechlike(1.0, -20.0, seed=i)), 250) for i in range(3)]
     out = tmp_path / "episode.mp3"
-    assemble(parts, out, AudioOptions())
+    assemble(parts, out, options())
     return out
 
 

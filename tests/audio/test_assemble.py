@@ -8,14 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import importlib
-
-audio = importlib.import_module("narrate.audio.assemble")
-from narrate.audio import AudioOptions, Part, assemble, measure_loudness, probe
+from narrate.audio import Part, assemble, ffmpeg, measure_loudness, probe
 from narrate.errors import AudioError
-from tests.audio.inputs import RATE, decode, mp3_frames, music_file, speechlike, tone, write_wav
+from tests.audio.inputs import RATE, decode, mp3_frames, music_file, options, speechlike, tone, write_wav
 
-OPTIONS = AudioOptions()
+OPTIONS = options()
 
 
 def _quiet_speech_with_clicks(seconds: float) -> np.ndarray:
@@ -61,7 +58,7 @@ def test_mp3_is_cbr_mono_44k_at_the_loudness_target(tmp_path: Path, piper_senten
 
 def test_bitrate_option_sets_every_frame(tmp_path: Path) -> None:
     out = tmp_path / "episode.mp3"
-    assemble([Part(write_wav(tmp_path / "a.wav", speechlike(2.0, -20.0)), 0)], out, AudioOptions(bitrate_kbps=96))
+    assemble([Part(write_wav(tmp_path / "a.wav", speechlike(2.0, -20.0)), 0)], out, options(bitrate_kbps=96))
     assert {(f.kbps, f.rate, f.mono) for f in mp3_frames(out)} == {(96, 44100, True)}
     assert probe(out).bitrate_kbps == 96
 
@@ -210,7 +207,7 @@ def test_failed_encode_leaves_the_previous_file_and_no_partial(tmp_path: Path) -
 
     # MP3 has no 96 kHz: ffmpeg's encoder refuses, and its reason reaches the message.
     with pytest.raises(AudioError, match="MP3 encoding failed: .*96000"):
-        assemble([part], out, AudioOptions(sample_rate=96000))
+        assemble([part], out, options(sample_rate=96000))
 
     assert out.read_bytes() == b"the episode as published before"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0.wav", "episode.mp3"]
@@ -220,7 +217,7 @@ def test_failed_encode_creates_no_file(tmp_path: Path) -> None:
     out = tmp_path / "new" / "episode.mp3"
     part = Part(write_wav(tmp_path / "0.wav", speechlike(1.0, -20.0)), 0)
     with pytest.raises(AudioError):
-        assemble([part], out, AudioOptions(sample_rate=96000))
+        assemble([part], out, options(sample_rate=96000))
     assert list(out.parent.iterdir()) == []
 
 
@@ -260,13 +257,13 @@ def test_speech_takes_one_ffmpeg_run(tmp_path: Path, piper_sentence: Path, monke
     # The gain comes from the meter fed while stitching and the MP3 is checked as it is encoded:
     # no measuring pass before, no reading the MP3 again after, and no second encode for ordinary speech.
     runs: list[list[str]] = []
-    real_ffmpeg = audio._ffmpeg
+    real_run = ffmpeg.run
 
     def counted(args: list[str], **kwargs):
         runs.append(args)
-        return real_ffmpeg(args, **kwargs)
+        return real_run(args, **kwargs)
 
-    monkeypatch.setattr(audio, "_ffmpeg", counted)
+    monkeypatch.setattr(ffmpeg, "run", counted)
     out = tmp_path / "episode.mp3"
     assembly = assemble([Part(piper_sentence, 300)] * 6, out, OPTIONS)
 
@@ -280,7 +277,7 @@ def test_an_ffmpeg_without_loopback_decoders_measures_the_file_after(
 ) -> None:
     parts = [Part(piper_sentence, 300)] * 3
     checked = assemble(parts, tmp_path / "checked.mp3", OPTIONS)
-    monkeypatch.setattr(audio, "_has_loopback_decoders", lambda: False)
+    monkeypatch.setattr(ffmpeg, "has_loopback_decoders", lambda: False)
     measured = assemble(parts, tmp_path / "measured.mp3", OPTIONS)
 
     assert (tmp_path / "measured.mp3").read_bytes() == (tmp_path / "checked.mp3").read_bytes()
