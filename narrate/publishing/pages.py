@@ -196,50 +196,6 @@ def write_assets(settings: Settings) -> None:
             raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
 
 
-# -- staff pages (rendered per request by the service) ---------------------------------------------------
-
-def render_login_page(*, error: str | None = None, root: str = "/") -> str:
-    """The staff login form (POST {root}staff/login with the API token as "token")."""
-    return render(
-        "login.html", lang=UI_LANGUAGE, ui_attr=Markup(""), assets=_assets(root + "assets/"), root=root, error=error
-    )
-
-
-def render_staff_page(
-    *,
-    episodes: list[dict],
-    feeds: list[tuple[str, str]],
-    csrf_token: str,
-    message: str | None = None,
-    error: str | None = None,
-    source: str = "",
-    chosen_feed: str = "",
-    root: str = "/",
-) -> str:
-    """The staff page: queue an article, and the recent episodes (refreshed by staff.js).
-
-    ``feeds`` are (slug, title); ``episodes`` are the service's episode summaries (id, title, feed, status,
-    progress, reason, page_url, audio_url, duration_seconds). After an error, ``source`` and ``chosen_feed``
-    give the form back what the user entered. ``root`` is the service's URL path prefix.
-    """
-    titles = dict(feeds)
-    rows = [dict(summary, feed_title=titles.get(str(summary.get("feed")), summary.get("feed"))) for summary in episodes]
-    return render(
-        "staff.html",
-        lang=UI_LANGUAGE,
-        ui_attr=Markup(""),
-        assets=_assets(root + "assets/"),
-        root=root,
-        episodes=rows,
-        feeds=feeds,
-        csrf_token=csrf_token,
-        message=message,
-        error=error,
-        source=source,
-        chosen_feed=chosen_feed,
-    )
-
-
 # -- embed snippet ------------------------------------------------------------------------------------
 
 def embed_label(episode: Episode) -> str:

@@ -17,14 +17,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
-from narrate.web import app as web
 import worker
 from narrate import pipeline
-from narrate.publishing import pages
 from narrate.article import Article, Block
+from narrate.publishing import pages
 from narrate.script import Script
 from narrate.settings import Settings
 from narrate.store import Episode, Status, Store
+from narrate.web.app import create_app
 from narrate.web.tokens import create_token
 from tests.web.service import listener, serve
 
@@ -114,7 +114,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         assert (settings.public_dir / pages.feed_page_path("main")).is_file()
         token = create_token(store, "tester")
 
-        stop = serve(web.create_app(settings), bound)
+        stop = serve(create_app(settings), bound)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
