@@ -22,7 +22,6 @@ from narrate.errors import PublishError
 from narrate.publishing import paths
 from narrate.publishing.feed import Cover, cover
 from narrate.publishing.formats import (
-    UI_LANGUAGE,
     clock,
     language_tag,
     long_date,
@@ -88,7 +87,7 @@ def write_feed_page(settings: Settings, feed: FeedSettings, episodes: list[Episo
     context = dict(
         lang=language,
         ui_attr=ui_attr(language),
-        assets=_assets(_UP + paths.ASSETS),
+        assets=asset_urls(_UP + paths.ASSETS),
         feed_title=one_line(feed.title),
         publisher=one_line(feed.author or feed.title),
         publisher_href=web_link(feed.link),
@@ -129,50 +128,6 @@ def write_assets(settings: Settings) -> None:
             raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
 
 
-# -- staff pages (rendered per request by the service) ---------------------------------------------------
-
-def render_login_page(*, error: str | None = None, root: str = "/") -> str:
-    """The staff login form (POST {root}staff/login with the API token as "token")."""
-    return render(
-        "login.html", lang=UI_LANGUAGE, ui_attr=Markup(""), assets=_assets(root + "assets/"), root=root, error=error
-    )
-
-
-def render_staff_page(
-    *,
-    episodes: list[dict],
-    feeds: list[tuple[str, str]],
-    csrf_token: str,
-    message: str | None = None,
-    error: str | None = None,
-    source: str = "",
-    chosen_feed: str = "",
-    root: str = "/",
-) -> str:
-    """The staff page: queue an article, and the recent episodes (refreshed by staff.js).
-
-    ``feeds`` are (slug, title); ``episodes`` are the service's episode summaries (id, title, feed, status,
-    progress, reason, page_url, audio_url, duration_seconds). After an error, ``source`` and ``chosen_feed``
-    give the form back what the user entered. ``root`` is the service's URL path prefix.
-    """
-    titles = dict(feeds)
-    rows = [dict(summary, feed_title=titles.get(str(summary.get("feed")), summary.get("feed"))) for summary in episodes]
-    return render(
-        "staff.html",
-        lang=UI_LANGUAGE,
-        ui_attr=Markup(""),
-        assets=_assets(root + "assets/"),
-        root=root,
-        episodes=rows,
-        feeds=feeds,
-        csrf_token=csrf_token,
-        message=message,
-        error=error,
-        source=source,
-        chosen_feed=chosen_feed,
-    )
-
-
 # -- embed snippet ------------------------------------------------------------------------------------
 
 def embed_label(episode: Episode) -> str:
@@ -208,7 +163,7 @@ def _episode_context(settings: Settings, episode: Episode, feed: FeedSettings) -
     return dict(
         lang=language,
         ui_attr=ui_attr(language),
-        assets=_assets(_UP + paths.ASSETS),
+        assets=asset_urls(_UP + paths.ASSETS),
         title=one_line(episode.title),
         feed_title=one_line(feed.title),
         feed_href=_UP + paths.feed_page_dir(feed.slug),
@@ -278,7 +233,7 @@ def _asset_files() -> dict[str, bytes]:
     return {entry.name: entry.read_bytes() for entry in folder.iterdir() if entry.is_file()}
 
 
-def _assets(prefix: str) -> dict[str, str]:
+def asset_urls(prefix: str) -> dict[str, str]:
     """Asset name -> URL, versioned by content so browsers and CDNs never mix old and new files."""
     return {
         name: f"{prefix}{name}?v={hashlib.sha256(data).hexdigest()[:10]}" for name, data in _asset_files().items()

@@ -72,8 +72,3 @@ def close_session(store: Store, session_id: str) -> None:
     with store.session() as db:
         db.execute(delete(StaffSession).where(StaffSession.id_hash == _digest(session_id)))
 
-
-def close_sessions_of(store: Store, token_hash: str) -> int:
-    """End every session a token opened (when it is revoked); returns how many there were."""
-    with store.session() as db:
-        return db.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash)).rowcount

@@ -1,6 +1,6 @@
 """Staff API tokens: random, shown once, stored hashed, compared in constant time, revocable.
 
-Revoking a token also ends the staff page sessions it opened (narrate/sessions.py).
+Revoking a token also ends the staff page sessions it opened (narrate/web/sessions.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import secrets
 from sqlalchemy import delete, select
 
 from narrate.errors import ConfigError, NotFoundError
-from narrate.web.sessions import StaffSession
 from narrate.store import ApiToken, Store, utcnow
+from narrate.web.sessions import StaffSession
 
 PREFIX = "nrt_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pytest
 
 from narrate.article import Article
 from narrate.extract import extract, read_source

@@ -174,7 +174,7 @@ CASES: list[Case] = [
         "bidi-overrides-and-zero-width",
         "file",
         Published(("council", "library"), absent=("\u202e", "\u2066", "\u200b")),
-        f"Ferry \u202enews\u202c today\n\nThe coun\u200bcil met on \u2066Monday\u2069 and agreed to fund the library."
+        "Ferry \u202enews\u202c today\n\nThe coun\u200bcil met on \u2066Monday\u2069 and agreed to fund the library."
         .encode(),
     ),
     Case(

@@ -13,7 +13,7 @@ from narrate.article import Block
 from narrate.errors import NotFoundError, PublishError
 from narrate.settings import Settings
 from tests.conftest import BASE_URL
-from tests.publishing.reading import accessible_name, parse, text_of
+from tests.support.reading import accessible_name, parse, text_of
 from tests.publishing.samples import HOSTILE_TITLE, Rendered, rendered, sample_article
 
 PAGE_URL = f"{BASE_URL}/episodes/ab12cd34ef56/"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from narrate.web import app as web
 from narrate.settings import Settings
 from narrate.store import Store
+from narrate.web.app import create_app
 from narrate.web.tokens import create_token
 from tests.web.service import Running, listener, serve
 
@@ -27,7 +27,7 @@ def start_service(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Start
         for name, value in overrides.items():
             monkeypatch.setenv(f"NARRATE_{name.upper()}", str(value))
         settings = Settings.load()  # the environment, as the embedded worker tasks will read it too
-        app = web.create_app(settings)
+        app = create_app(settings)
         stop = serve(app, bound)
         stops.append(stop)
         return Running(url, settings, Store(settings.db_url), app, stop)

@@ -17,14 +17,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
-from narrate.web import app as web
 import worker
 from narrate import pipeline
-from narrate.publishing import pages
 from narrate.article import Article, Block
+from narrate.publishing import formats, paths
 from narrate.script import Script
 from narrate.settings import Settings
 from narrate.store import Episode, Status, Store
+from narrate.web.app import create_app
 from narrate.web.tokens import create_token
 from tests.web.service import listener, serve
 
@@ -110,11 +110,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         chapters_file = json.loads((settings.public_dir / str(episode.chapters_path)).read_text())
         chapters = [(float(c["startTime"]), c["title"]) for c in chapters_file["chapters"]]
         # Publishing wrote the pages.
-        assert (settings.public_dir / pages.episode_page_path(episode.id)).is_file()
-        assert (settings.public_dir / pages.feed_page_path("main")).is_file()
+        assert (settings.public_dir / paths.episode_page_path(episode.id)).is_file()
+        assert (settings.public_dir / paths.feed_page_path("main")).is_file()
         token = create_token(store, "tester")
 
-        stop = serve(web.create_app(settings), bound)
+        stop = serve(create_app(settings), bound)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -297,7 +297,7 @@ def test_enter_on_a_sentence_or_chapter_seeks_without_playing_or_moving_focus(
     start, title = site.chapters[-1]
     page.get_by_role("navigation", name="Chapters").get_by_role("link", name=title, exact=True).press("Enter")
     wait_until_at(page, start)
-    assert page.url.endswith("#" + pages.time_fragment(start))
+    assert page.url.endswith("#" + formats.time_fragment(start))
     assert visit_.errors == []
 
 
@@ -319,7 +319,7 @@ def test_playback_moves_the_marker_but_never_the_focus(site: Site, context: Brow
 
 def test_a_time_in_the_address_seeks_on_load_but_does_not_play(site: Site, context: BrowserContext) -> None:
     start = site.cues[5][0]
-    page = visit(context, site.episode_url + "#" + pages.time_fragment(start)).page
+    page = visit(context, site.episode_url + "#" + formats.time_fragment(start)).page
     wait_for_metadata(page)
     wait_until_at(page, start)
     assert player_state(page)["paused"] is True

@@ -6,22 +6,22 @@ import hashlib
 import logging
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from narrate.web import app as web
 from narrate import pipeline
-from narrate.web import sessions
 from narrate.errors import ConfigError
 from narrate.settings import Settings
+from narrate.web import sessions
+from narrate.web.app import create_app
+from narrate.web.staff import STAFF_COOKIE, STAFF_COOKIE_SECONDS, StaffSession
 from narrate.web.tokens import create_token, revoke_token
 from tests.web.conftest import Start
 from tests.web.service import ARTICLE, Running
-from tests.web.test_web_auth import publish, sign_in
-from tests.web.test_web_staff import csrf_of
+from tests.web.test_auth import publish, sign_in
+from tests.web.test_staff import csrf_of
 
 # -- secrets at rest ----------------------------------------------------------------------------------------
 
@@ -68,12 +68,12 @@ def test_a_session_is_a_server_side_record_that_logout_deletes(service: Running,
     with httpx.Client(base_url=service.url, timeout=30) as browser:
         signed_in = browser.post("/staff/login", data={"token": token})
         cookie = signed_in.headers["set-cookie"]
-        session_id = browser.cookies[web.STAFF_COOKIE]
+        session_id = browser.cookies[STAFF_COOKIE]
         with service.store.session() as db:
             [row] = db.query(sessions.StaffSession).all()
             lifetime = (row.expires_at - row.created_at).total_seconds()
         assert row.id_hash == hashlib.sha256(session_id.encode()).hexdigest()
-        assert lifetime == web.STAFF_COOKIE_SECONDS and f"Max-Age={web.STAFF_COOKIE_SECONDS}" in cookie
+        assert lifetime == STAFF_COOKIE_SECONDS and f"Max-Age={STAFF_COOKIE_SECONDS}" in cookie
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/staff" in cookie
 
         assert browser.get("/staff/episodes.json").status_code == 200
@@ -84,10 +84,10 @@ def test_a_session_is_a_server_side_record_that_logout_deletes(service: Running,
     with service.store.session() as db:
         assert db.query(sessions.StaffSession).count() == 0
     # The cookie kept by someone who copied it is worth nothing now.
-    with httpx.Client(base_url=service.url, timeout=30, cookies={web.STAFF_COOKIE: session_id}) as copied:
+    with httpx.Client(base_url=service.url, timeout=30, cookies={STAFF_COOKIE: session_id}) as copied:
         assert copied.get("/staff/episodes.json").status_code == 401
         assert "csrf_token" not in copied.get("/staff").text
-        csrf = web.StaffSession("desk", session_id).csrf_token
+        csrf = StaffSession("desk", session_id).csrf_token
         queued = copied.post("/staff/articles", data={"source": ARTICLE, "feed": "main", "csrf_token": csrf})
     assert queued.status_code == 401
     assert service.store.episodes() == []
@@ -111,7 +111,7 @@ def test_a_token_made_again_under_a_revoked_name_does_not_revive_old_sessions(se
     old_session = sign_in(service, create_token(service.store, "desk"))
     revoke_token(service.store, "desk")
     create_token(service.store, "desk")
-    with httpx.Client(base_url=service.url, timeout=30, cookies={web.STAFF_COOKIE: old_session}) as browser:
+    with httpx.Client(base_url=service.url, timeout=30, cookies={STAFF_COOKIE: old_session}) as browser:
         assert browser.get("/staff/episodes.json").status_code == 401
 
 
@@ -134,7 +134,7 @@ def test_sign_ins_are_limited_per_client_address(start_service: Start) -> None:
     assert "Too many sign-in attempts from your address" in refused.text
     assert refused.headers["content-type"] == "text/html; charset=utf-8"
     assert "set-cookie" not in refused.headers
-    assert signed_in.status_code == 303 and web.STAFF_COOKIE in signed_in.headers["set-cookie"]
+    assert signed_in.status_code == 303 and STAFF_COOKIE in signed_in.headers["set-cookie"]
 
 
 def test_the_api_limit_answers_429_with_retry_after_and_a_json_reason(start_service: Start) -> None:
@@ -252,7 +252,7 @@ def test_the_embed_may_be_framed_only_where_the_setting_says(start_service: Star
 def test_an_embed_setting_that_would_break_the_policy_is_refused(settings: Settings, value: str) -> None:
     settings.embed_ancestors = value
     with pytest.raises(ConfigError, match="embed_ancestors"):
-        web.create_app(settings)
+        create_app(settings)
 
 
 # -- logs ------------------------------------------------------------------------------------------------------
@@ -276,18 +276,18 @@ def test_no_secret_reaches_the_log(
         assert staff.post("/api/episodes/anything/render").status_code == 500
         assert browser.post("/staff/login", data={"token": token[:-2] + "xx"}).status_code == 401
         assert browser.post("/staff/login", data={"token": token}).status_code == 303
-        session_id = browser.cookies[web.STAFF_COOKIE]
+        session_id = browser.cookies[STAFF_COOKIE]
         assert browser.get("/staff").status_code == 200
         assert [staff.get("/api/episodes").status_code for _ in range(3)][-1] == 429
         logging.getLogger("narrate.test").warning("headers %s", {"authorization": f"Bearer {token}",
-                                                                   "cookie": f"{web.STAFF_COOKIE}={session_id}"})
+                                                                   "cookie": f"{STAFF_COOKIE}={session_id}"})
     service.stop()
 
     logged = caplog.text
     assert caplog.records, "nothing was logged"
     for secret in (password, token, token[4:], token[:-2] + "xx", session_id, session_id[4:]):
         assert secret not in logged, secret
-    assert f"postgres:[redacted]@127.0.0.1" in logged  # the start-up line, with the database it uses
+    assert "postgres:[redacted]@127.0.0.1" in logged  # the start-up line, with the database it uses
     assert "internal error on POST /api/episodes/anything/render: RuntimeError: lost postgresql" in logged
     assert "nrt_[redacted] was working" in logged
     assert "staff sign-in refused from 127.0.0.1: unknown or revoked token" in logged

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lxml import html
 
-from narrate.publishing import pages
-from tests.publishing.reading import accessible_name, text_of
+from narrate.web import staff_pages
 from tests.publishing.samples import HOSTILE_TITLE
+from tests.support.reading import accessible_name, text_of
 
 
 def episode(id: str, title: str, status: str, progress: int, **extra: object) -> dict[str, object]:
@@ -31,11 +31,11 @@ def staff_page(**kwargs: object) -> html.HtmlElement:
         episodes=EPISODES, feeds=[("main", "Main feed"), ("research", "Research")], csrf_token="c5rf-t0k3n"
     )
     arguments.update(kwargs)
-    return html.document_fromstring(pages.render_staff_page(**arguments))  # type: ignore[arg-type]
+    return html.document_fromstring(staff_pages.render_staff_page(**arguments))  # type: ignore[arg-type]
 
 
 def test_login_form_posts_a_labelled_token() -> None:
-    page = html.document_fromstring(pages.render_login_page())
+    page = html.document_fromstring(staff_pages.render_login_page())
     [form] = page.xpath("//form")
     assert (form.get("method"), form.get("action")) == ("post", "/staff/login")
     [token] = form.xpath(".//input[@name='token']")
@@ -46,7 +46,7 @@ def test_login_form_posts_a_labelled_token() -> None:
 
 
 def test_login_error_is_an_alert_tied_to_the_field() -> None:
-    page = html.document_fromstring(pages.render_login_page(error="That token is not valid <or revoked>"))
+    page = html.document_fromstring(staff_pages.render_login_page(error="That token is not valid <or revoked>"))
     [alert] = page.xpath("//*[@role='alert']")
     assert text_of(alert) == "Error: That token is not valid <or revoked>"
     token = page.xpath("//input[@name='token']")[0]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from narrate.web import app as web
+from narrate.web.staff import STAFF_COOKIE
 from narrate.web.tokens import create_token
 from tests.web.conftest import Start
 from tests.web.service import ARTICLE, Running
@@ -54,7 +54,7 @@ def test_log_in_queue_see_it_published_and_log_out(service: Running, token: str)
         logged_in = client.post("/staff/login", data={"token": f"  {token}\n"})  # as pasted
         assert logged_in.status_code == 303 and logged_in.headers["location"] == "/staff"
         cookie = logged_in.headers["set-cookie"]
-        assert re.match(rf"{web.STAFF_COOKIE}=nrs_[A-Za-z0-9_-]{{43}};", cookie)  # a session id, not the token
+        assert re.match(rf"{STAFF_COOKIE}=nrs_[A-Za-z0-9_-]{{43}};", cookie)  # a session id, not the token
         assert token not in cookie
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/staff" in cookie
         assert "Secure" not in cookie  # the base URL is http here
@@ -73,7 +73,7 @@ def test_log_in_queue_see_it_published_and_log_out(service: Running, token: str)
 
         logged_out = client.post("/staff/logout", data={"csrf_token": csrf_of(client.get("/staff"))})
         assert logged_out.status_code == 303
-        assert re.search(rf'{web.STAFF_COOKIE}=""?;.*Max-Age=0', logged_out.headers["set-cookie"])
+        assert re.search(rf'{STAFF_COOKIE}=""?;.*Max-Age=0', logged_out.headers["set-cookie"])
         after = client.get("/staff")
     assert 'name="token"' in after.text and "Library hours grow" not in after.text
 

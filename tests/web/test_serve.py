@@ -16,7 +16,7 @@ import httpx
 import podcastparser
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("NARRATE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 ARTICLE = "Library hours grow\n\nBy Dana Kim\n\nThe central library will open on Sundays from May. Staff hired 4 new librarians.\n"
 

@@ -10,10 +10,10 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
-from narrate.web import app as web
 from narrate import pipeline
-from narrate.web import sessions, tokens
 from narrate.store import Episode, Store
+from narrate.web import sessions, tokens
+from narrate.web.staff import STAFF_COOKIE, StaffSession
 from narrate.web.submission import Submission, article_from_submission
 from narrate.web.tokens import create_token, revoke_token
 from tests.web.service import ARTICLE, Running
@@ -66,8 +66,8 @@ def attempt(service: Running, method: str, path: str, episode_id: str, secret: s
         if path.startswith("/api/"):
             headers = {"Authorization": f"Bearer {secret}"} if secret else {}
             return client.request(method, url, headers=headers, json={"text": ARTICLE} if method == "POST" else None)
-        headers = {"Cookie": f"{web.STAFF_COOKIE}={secret}"} if secret else {}
-        csrf = web.StaffSession("someone", secret or "").csrf_token
+        headers = {"Cookie": f"{STAFF_COOKIE}={secret}"} if secret else {}
+        csrf = StaffSession("someone", secret or "").csrf_token
         form = {"source": ARTICLE, "feed": "main", "csrf_token": csrf} if method == "POST" else None
         return client.request(method, url, headers=headers, data=form)
 
@@ -88,7 +88,7 @@ def sign_in(service: Running, token: str) -> str:
     with httpx.Client(base_url=service.url, timeout=30) as client:
         answer = client.post("/staff/login", data={"token": token})
     assert answer.status_code == 303, answer.text
-    return answer.cookies[web.STAFF_COOKIE]
+    return answer.cookies[STAFF_COOKIE]
 
 
 def test_every_staff_route_refuses_without_a_valid_token_and_nothing_changes(service: Running) -> None:
@@ -98,8 +98,8 @@ def test_every_staff_route_refuses_without_a_valid_token_and_nothing_changes(ser
     revoked = create_token(service.store, "former")
     revoked_session = sign_in(service, revoked)
     logged_out = sign_in(service, live)
-    with httpx.Client(base_url=service.url, timeout=30, cookies={web.STAFF_COOKIE: logged_out}) as browser:
-        csrf = web.StaffSession("desk", logged_out).csrf_token
+    with httpx.Client(base_url=service.url, timeout=30, cookies={STAFF_COOKIE: logged_out}) as browser:
+        csrf = StaffSession("desk", logged_out).csrf_token
         assert browser.post("/staff/logout", data={"csrf_token": csrf}).status_code == 303
     revoke_token(service.store, "former")
     live_session = sign_in(service, live)
@@ -141,7 +141,7 @@ def test_revoking_a_token_refuses_it_and_its_sessions_at_once_on_every_route(ser
     token = create_token(service.store, "desk")
     session_id = sign_in(service, token)
     with service.client(token) as api, httpx.Client(base_url=service.url, timeout=30) as browser:
-        browser.cookies.set(web.STAFF_COOKIE, session_id)
+        browser.cookies.set(STAFF_COOKIE, session_id)
         assert api.get("/api/episodes").status_code == 200
         assert browser.get("/staff/episodes.json").status_code == 200
         assert "csrf_token" in browser.get("/staff").text
@@ -161,7 +161,7 @@ def test_revoking_a_token_refuses_it_and_its_sessions_at_once_on_every_route(ser
 def test_the_sign_in_routes_show_nothing_private(service: Running) -> None:
     publish(service)
     with httpx.Client(base_url=service.url, timeout=30) as anonymous:
-        page = anonymous.get("/staff", headers={"Cookie": f"{web.STAFF_COOKIE}=nrt_forged"})
+        page = anonymous.get("/staff", headers={"Cookie": f"{STAFF_COOKIE}=nrt_forged"})
         login = anonymous.post("/staff/login", data={"token": "nrt_forged"})
     for answer in (page, login):
         assert 'name="token"' in answer.text

@@ -1,0 +1,66 @@
+"""The renderer the service hands episodes to: Celery workers over a broker, or one thread in this process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+from narrate import recovery
+from narrate.errors import NarrateError
+from narrate.settings import Settings
+from narrate.store import Episode, Store
+
+log = logging.getLogger("narrate.web")
+
+
+class RenderQueue:
+    """Hands renders to Celery workers; with no broker, renders them one at a time in this process.
+
+    Embedded, this process is the only renderer, so what the database says is queued or rendering when it starts
+    was left by a previous run: ``resume`` queues it all again. A reaper thread then does what workers do with a
+    broker (recovery.reap) every settings.reap_interval seconds.
+    """
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self._settings, self._store = settings, store
+        self._executor = None if settings.broker_url else ThreadPoolExecutor(1, thread_name_prefix="narrate-render")
+        self._stop = threading.Event()
+
+    def dispatch(self, episode: Episode) -> None:
+        self.send(episode.id, episode.render_id)
+
+    def send(self, episode_id: str, render_id: str) -> None:
+        import worker  # the Celery app reads its settings on import: only when a render is asked for
+
+        if self._executor is None:
+            worker.send_render(episode_id, render_id)  # UnavailableError (503) if the broker is down
+        else:
+            self._executor.submit(_render_here, episode_id, render_id)
+
+    def resume(self) -> int:
+        """Embedded: queue again every render a previous run left unfinished; how many."""
+        if self._executor is None:
+            return 0
+        count = recovery.reap(replace(self._settings, stale_after=0.0), self._store, self.send)
+        recovery.every(self._settings.reap_interval, lambda: recovery.reap(self._settings, self._store, self.send),
+                       self._stop)  # fmt: skip
+        return count
+
+    def close(self) -> None:
+        """Finish the render in progress; renders not started stay queued in the database (``resume`` takes them)."""
+        self._stop.set()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _render_here(episode_id: str, render_id: str) -> None:
+    import worker
+
+    try:
+        worker.render.delay(episode_id, render_id)  # eager: the whole chord runs in this thread
+    except NarrateError as error:
+        log.warning("render of episode %s failed: %s", episode_id, error)  # the tasks recorded it on the episode
+    except Exception:
+        log.exception("render of episode %s crashed", episode_id)
