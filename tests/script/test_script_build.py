@@ -10,16 +10,9 @@ import pytest
 
 from narrate.article import Article, Block
 from narrate.errors import ConfigError, EmptyArticleError
-from narrate.script.build import (
-    TABLE_MAX_COLUMNS,
-    TABLE_MAX_ROWS,
-    ScriptOptions,
-    build_script,
-    byline,
-    render_template,
-    table_sentences,
-    template_fields,
-)
+from narrate.script import ScriptOptions, build_script, table_sentences
+from narrate.script.tables import TABLE_MAX_COLUMNS, TABLE_MAX_ROWS
+from narrate.script.templates import byline, render_template, template_fields
 
 NO_FRAME = ScriptOptions(intro_template="", outro_template="")
 
