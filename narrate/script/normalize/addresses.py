@@ -1,4 +1,4 @@
-"""A URL's host, e-mail addresses, domains, @handles, #tags and phone numbers, as spoken."""
+"""Addresses said aloud (a URL as its host, e-mail, domains, @handles, #tags) and phone numbers."""
 
 from __future__ import annotations
 
