@@ -31,7 +31,6 @@ What is read, and how (extraction, narrate/extract, has already left out what is
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -39,7 +38,10 @@ from typing import Literal
 from narrate.article import Article, Block
 from narrate.errors import ConfigError, EmptyArticleError
 from narrate.script.lexicon import DEFAULT_LEXICON, lexicon_replacer
-from narrate.script.normalize import MONTH_NAMES, normalize
+from narrate.script.normalize import normalize
+from narrate.script.sentences import _SPEAKABLE, _TERMINAL, _cut_point, split_sentences
+from narrate.script.tables import table_sentences
+from narrate.script.templates import render_template, template_fields
 from narrate.settings import DEFAULT_INTRO, DEFAULT_OUTRO
 
 SegmentKind = Literal["intro", "heading", "body", "outro"]
@@ -96,14 +98,8 @@ class ScriptOptions:
     """Silence between the parts of a sentence too long for one engine call."""
 
 
-TEMPLATE_FIELDS = ("title", "author", "site", "date", "feed", "byline", "from_site")
 QUOTE_START = "Quote."
 QUOTE_END = "End quote."
-TABLE_START = "Table."
-TABLE_END = "End of table."
-TABLE_MAX_ROWS = 8
-"""Tables with more rows (not counting the header) are announced, not read: nobody follows 12 rows by ear."""
-TABLE_MAX_COLUMNS = 4
 MIN_CHARS = 20
 """The smallest max_chars that still fits any single character's spoken form ("%" -> "percent")."""
 
@@ -162,42 +158,6 @@ def _read_body(writer: _Writer, blocks: list[Block]) -> None:
                 writer.add("body", QUOTE_END, options.pause_paragraph_ms)
 
 
-def table_sentences(block: Block) -> list[str]:
-    """What is said for a table block, sentence by sentence (see the module docstring)."""
-    lines = block.text.split("\n")
-    caption = ""
-    if len(lines) > 1 and "\t" not in lines[0] and any("\t" in line for line in lines[1:]):
-        caption, lines = lines[0], lines[1:]
-    rows = [line.split("\t") for line in lines]
-    header = rows.pop(0) if block.level and len(rows) > 1 else []
-    said = [TABLE_START] + ([caption] if caption else [])
-    if len(rows) > TABLE_MAX_ROWS or max(len(row) for row in rows) > TABLE_MAX_COLUMNS:
-        noun = "row" if len(rows) == 1 else "rows"
-        return said + [f"This table, with {len(rows)} {noun}, is not read aloud; see the article."]
-    sentences = [_row_sentence(row, header) for row in rows]
-    return said + [sentence for sentence in sentences if sentence] + [TABLE_END]
-
-
-def _row_sentence(cells: list[str], header: list[str]) -> str:
-    """ "2023: Cases filed, 18,400; With a lawyer, 3%." with column names, "A; B; C." without."""
-    cells = [cell.strip() for cell in cells]
-    if header:
-        label = cells[0]
-        pairs = [
-            f"{name.strip()}, {cell}" if name.strip() else cell
-            for name, cell in zip(header[1:] + [""] * len(cells), cells[1:])
-            if _SPEAKABLE.search(cell)
-        ]
-        sentence = "; ".join(pairs)
-        if label:
-            sentence = f"{label}: {sentence}" if sentence else label
-    else:
-        sentence = "; ".join(cell for cell in cells if _SPEAKABLE.search(cell))
-    if sentence and not _TERMINAL.search(sentence):
-        sentence += "."
-    return sentence
-
-
 def _check(options: ScriptOptions) -> None:
     if options.max_chars < MIN_CHARS:
         raise ConfigError(f"max_chars must be at least {MIN_CHARS}, got {options.max_chars}")
@@ -206,138 +166,10 @@ def _check(options: ScriptOptions) -> None:
             raise ConfigError(f"{name} must not be negative, got {getattr(options, name)}")
 
 
-# -- templates -------------------------------------------------------------------------------------
+# -- segments within max_chars ---------------------------------------------------------------------
 
-def template_fields(article: Article, feed_title: str = "") -> dict[str, str]:
-    """The values of the intro/outro template fields; unknown parts are empty and the byline leaves them out."""
-    author = " ".join((article.author or "").split())
-    site = " ".join((article.site or "").split())
-    # Spelled out here, not with strftime: month names must not depend on the machine's locale.
-    published = article.published
-    date = f"{MONTH_NAMES[published.month - 1]} {published.day}, {published.year}" if published else ""
-    return {
-        # "…of Water Rights. from the Gazette" would break the outro in two: templates add their own stops.
-        "title": " ".join(article.title.split()).rstrip("."),
-        "author": author,
-        "site": site,
-        "date": date,
-        "feed": " ".join(feed_title.split()),
-        "byline": byline(author, site, date),
-        "from_site": f" from {site}" if site else "",
-    }
-
-
-def byline(author: str, site: str, date: str) -> str:
-    """ "By <author>, published by <site> on <date>. " with the unknown parts left out; "" when nothing is known."""
-    published = "published" + (f" by {site}" if site else "") + (f" on {date}" if date else "")
-    if author and (site or date):
-        return f"By {author}, {published}. "
-    if author:
-        return f"By {author}. "
-    if site or date:
-        return "Published" + published.removeprefix("published") + ". "
-    return ""
-
-
-_TEMPLATE_TIDY = [
-    (re.compile(r"\s+"), " "),
-    (re.compile(r"\s+([,.;:!?])"), r"\1"),
-    # A title ending in "?" or "U.S." followed by the template's own full stop.
-    (re.compile(r"([!?]|\.\.\.|\u2026)\."), r"\1"),
-    (re.compile(r"(?<!\.)\.\.(?!\.)"), "."),
-    (re.compile(r"^[\s,;:.]+"), ""),
-]
-
-
-def render_template(template: str, fields: Mapping[str, str], name: str) -> str:
-    """``template`` with its {fields} filled in and the punctuation tidied; ConfigError for unknown fields."""
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError as error:
-        message = f"the {name} template is malformed ({error}); write a literal brace as {{{{ or }}}}"
-        raise ConfigError(message) from None
-    known = ", ".join("{" + known_field + "}" for known_field in TEMPLATE_FIELDS)
-    for _, used, spec, conversion in parts:
-        if used is not None and (used not in fields or spec or conversion):
-            raise ConfigError(f"the {name} template uses an unknown field {{{used}}}; known fields: {known}")
-    text = template.format_map(fields)
-    for pattern, replacement in _TEMPLATE_TIDY:
-        text = pattern.sub(replacement, text)
-    return text.strip()
-
-
-# -- sentences -------------------------------------------------------------------------------------
-
-# A full stop, question or exclamation mark (and closing quotes or brackets) followed by a space.
-_SENTENCE_END = re.compile(r"(?<!\S)(\S*?)([.!?\u2026]+)([\"'\u201d\u2019\u00bb)\]]*)\s+(?=(\S))")
-_NEVER_ENDS = frozenset(
-    "mr mrs ms dr prof sen sens rep reps gov gen lt col capt sgt rev hon pres st mt ft jr sr vs v cf e.g i.e approx"
-    " adm maj msgr supt h.res s.res h.j.res s.j.res h.con.res s.con.res".split()
-)
-_ENDS_UNLESS_NUMBER = frozenset("no nos pp p vol fig ca jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
-_OPENERS = "\"'([{\u201c\u2018\u00ab"
-
-
-def _ends_sentence(word: str, stop: str, following: str) -> bool:
-    if "\u2026" in stop or ".." in stop or following.islower():
-        return False
-    if "!" in stop or "?" in stop:
-        return True
-    word = word.lstrip(_OPENERS)
-    lowered = word.lower()
-    if lowered in _NEVER_ENDS or (len(word) == 1 and word.isalpha()):
-        return False
-    if lowered in _ENDS_UNLESS_NUMBER:
-        return not following.isdigit()
-    if _INITIALISM.fullmatch(word):
-        # "U.S. Senate" goes on; "at 5 p.m. The meeting" ends.
-        return word.islower()
-    return True
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` as written, in order; abbreviations, initials, decimals and ellipses do not end one."""
-    sentences = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        word, stop, _, following = match.groups()
-        if _ends_sentence(word, stop, following):
-            sentences.append(text[start : match.end(3)].strip())
-            start = match.end()
-    sentences.append(text[start:].strip())
-    return [sentence for sentence in sentences if sentence]
-
-
-# -- fitting sentences into engine calls -----------------------------------------------------------
-
-# Where a too-long sentence may be cut, best first; each cut goes after the matched text.
-_CUTS = [
-    re.compile(r";\s"),
-    re.compile(r":\s"),
-    re.compile(r",\s"),
-    re.compile(r"\s?[\u2014\u2013]\s?|\s--?\s"),
-    re.compile(r"\s"),
-]
-_TERMINAL = re.compile(r"[.!?][\"')\]}]*$")
 _LEAD_IN = re.compile(r":[\"'\u201d\u2019)\]]*$")
-_SPEAKABLE = re.compile(r"\w")
 _CLOSING = ".,;:!?)]}\"'\u201d\u2019\u2026"
-
-
-def _cut_point(text: str, budget: int) -> int:
-    """Where to cut ``text`` so the head is at most ``budget`` characters: the best boundary, else a hard cut."""
-    window = text[: budget + 1]
-    for rank, boundary in enumerate(_CUTS):
-        ends = [m.end() if rank < len(_CUTS) - 1 else m.start() for m in boundary.finditer(window)]
-        ends = [end for end in ends if 0 < end <= budget]
-        # A weaker boundary near the budget beats a strong one that leaves a tiny head.
-        good = [end for end in ends if end >= budget // 3]
-        if good:
-            return good[-1]
-        if rank == len(_CUTS) - 1 and ends:
-            return ends[-1]
-    return max(1, budget)
 
 
 @dataclass

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib
 import inspect
 import io
+import pkgutil
 import re
 import types
 import unicodedata
@@ -32,8 +34,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from num2words import num2words
 
-import narrate.script.normalize
 import narrate.script.build
+import narrate.script.normalize
+import narrate.script.tables
 from feeds import Channel, Item, build_rss
 from feeds.text import one_line
 from narrate.errors import NarrateError, SourceError
@@ -90,6 +93,14 @@ PAGES = st.recursive(HTML_TEXT, lambda children: _element(children), max_leaves=
 # -- the vocabulary normalisation may add -------------------------------------------------------------
 
 
+def _script_modules() -> list[types.ModuleType]:
+    """Every module of normalisation (narrate.script.normalize and its parts) and of the script's own wording."""
+    names = [info.name for info in pkgutil.iter_modules(narrate.script.normalize.__path__, "narrate.script.normalize.")]
+    names += ["narrate.script.normalize", "narrate.script.build", "narrate.script.sentences", "narrate.script.tables"]
+    names += ["narrate.script.templates"]
+    return [importlib.import_module(name) for name in sorted(names)]
+
+
 @lru_cache(maxsize=1)
 def normalisation_words() -> frozenset[str]:
     """Words normalisation can say that the text need not contain, gathered from its own code and tables."""
@@ -105,7 +116,7 @@ def normalisation_words() -> frozenset[str]:
             elif isinstance(constant, types.CodeType):
                 constants(constant)
 
-    for module in (narrate.script.normalize, narrate.script.build):
+    for module in _script_modules():
         constants(compile(inspect.getsource(module), module.__file__ or "", "exec"))
         for value in vars(module).values():
             if isinstance(value, dict | types.MappingProxyType):
@@ -125,8 +136,8 @@ def normalisation_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def script_words() -> frozenset[str]:
     """The words the script itself adds around quotes and tables."""
-    framing = [narrate.script.build.QUOTE_START, narrate.script.build.QUOTE_END, narrate.script.build.TABLE_START,
-               narrate.script.build.TABLE_END, "This table, with rows, row, is not read aloud; see the article."]  # fmt: skip
+    framing = [narrate.script.build.QUOTE_START, narrate.script.build.QUOTE_END, narrate.script.tables.TABLE_START,
+               narrate.script.tables.TABLE_END, "This table, with rows, row, is not read aloud; see the article."]  # fmt: skip
     return frozenset(word.casefold() for text in framing for word in _WORD.findall(text))
 
 

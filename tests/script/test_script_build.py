@@ -1,4 +1,4 @@
-"""build_script: intro and outro, sentences, long-sentence splitting, chapters, pauses, lexicon."""
+"""build_script: body sentences and quotes, long-sentence splitting, chapters, pauses, lexicon."""
 
 from __future__ import annotations
 
@@ -10,16 +10,7 @@ import pytest
 
 from narrate.article import Article, Block
 from narrate.errors import ConfigError, EmptyArticleError
-from narrate.script.build import (
-    TABLE_MAX_COLUMNS,
-    TABLE_MAX_ROWS,
-    ScriptOptions,
-    build_script,
-    byline,
-    render_template,
-    table_sentences,
-    template_fields,
-)
+from narrate.script import ScriptOptions, build_script
 
 NO_FRAME = ScriptOptions(intro_template="", outro_template="")
 
@@ -30,6 +21,9 @@ def _article(*blocks: Block, **meta: object) -> Article:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
+
+
+FULL = {"author": "Jane Doe", "site": "FCNL", "published": dt.date(2024, 3, 5)}
 
 
 # -- body sentences --------------------------------------------------------------------------------
@@ -80,46 +74,6 @@ def test_a_block_quote_is_framed_once_with_short_segments_of_its_own() -> None:
         ("End quote.", "End quote.", 0),
     ]
     assert {s.kind for s in script.segments} == {"body"}
-
-
-TABLE = "Cases by year\nYear\tCases filed\tWith a lawyer\n2022\t17,100\t2%\n2023\t18,400\t3%"
-
-
-def test_a_small_table_is_read_row_by_row_with_the_column_names() -> None:
-    assert table_sentences(Block("table", TABLE, level=1)) == [
-        "Table.",
-        "Cases by year",
-        "2022: Cases filed, 17,100; With a lawyer, 2%.",
-        "2023: Cases filed, 18,400; With a lawyer, 3%.",
-        "End of table.",
-    ]
-    script = build_script(_article(Block("paragraph", "See below."), Block("table", TABLE, level=1)), NO_FRAME)
-    texts = [s.text for s in script.segments]
-    assert texts[1:3] == ["Table.", "Cases by year."]
-    assert "seventeen thousand one hundred; With a lawyer, two percent." in texts[3]
-    assert [s.pause_ms for s in script.segments] == [700, 300, 300, 300, 300, 0]
-
-
-def test_a_table_without_column_names_and_with_empty_cells() -> None:
-    assert table_sentences(Block("table", "Ash\t41\t\nBirch\t\u2014\t79", level=0)) == [
-        "Table.",
-        "Ash; 41.",
-        "Birch; 79.",
-        "End of table.",
-    ]
-    assert table_sentences(Block("table", "Year\tCases\n2022\t\n2023\t9", level=1))[1:3] == ["2022.", "2023: Cases, 9."]
-
-
-def test_a_big_table_is_announced_not_read() -> None:
-    rows = "\n".join(f"Town {n}\t{n}" for n in range(TABLE_MAX_ROWS + 1))
-    assert table_sentences(Block("table", f"Name\tCount\n{rows}", level=1)) == [
-        "Table.",
-        f"This table, with {TABLE_MAX_ROWS + 1} rows, is not read aloud; see the article.",
-    ]
-    wide = "\t".join(["A"] * (TABLE_MAX_COLUMNS + 1))
-    assert table_sentences(Block("table", f"{wide}\n{wide}", level=0))[-1] == (
-        "This table, with 2 rows, is not read aloud; see the article."
-    )
 
 
 def test_blocks_with_nothing_to_say_leave_no_segment() -> None:
@@ -225,107 +179,6 @@ def test_parts_of_a_split_sentence_get_the_clause_pause() -> None:
 def test_max_chars_too_small_for_any_speech_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="max_chars"):
         build_script(_article(Block("paragraph", "Hi.")), ScriptOptions(max_chars=5))
-
-
-# -- intro, outro and templates --------------------------------------------------------------------
-
-FULL = {"author": "Jane Doe", "site": "FCNL", "published": dt.date(2024, 3, 5)}
-
-
-def test_default_intro_and_outro() -> None:
-    script = build_script(_article(Block("paragraph", "Body."), **FULL), ScriptOptions())
-    assert [(s.kind, s.caption) for s in script.segments] == [
-        ("intro", "Peace Now."),
-        ("intro", "By Jane Doe, published by FCNL on March 5, 2024."),
-        ("intro", "This is an audio version of the article, read by a computer-generated voice."),
-        ("body", "Body."),
-        ("outro", "This was an audio version of Peace Now from FCNL."),
-        ("outro", "Thank you for listening."),
-    ]
-    assert script.segments[1].text == "By Jane Doe, published by F C N L on March fifth, twenty twenty-four."
-
-
-@pytest.mark.parametrize(
-    ("author", "site", "date", "expected"),
-    [
-        ("Jane Doe", "FCNL", "March 5, 2024", "By Jane Doe, published by FCNL on March 5, 2024. "),
-        ("", "FCNL", "March 5, 2024", "Published by FCNL on March 5, 2024. "),
-        ("Jane Doe", "", "March 5, 2024", "By Jane Doe, published on March 5, 2024. "),
-        ("Jane Doe", "FCNL", "", "By Jane Doe, published by FCNL. "),
-        ("Jane Doe", "", "", "By Jane Doe. "),
-        ("", "FCNL", "", "Published by FCNL. "),
-        ("", "", "March 5, 2024", "Published on March 5, 2024. "),
-        ("", "", "", ""),
-    ],
-)
-def test_byline_leaves_out_what_is_not_known(author: str, site: str, date: str, expected: str) -> None:
-    assert byline(author, site, date) == expected
-
-
-def test_intro_with_nothing_known_but_the_title() -> None:
-    script = build_script(_article(Block("paragraph", "Body.")), ScriptOptions())
-    assert [s.caption for s in script.segments if s.kind != "body"] == [
-        "Peace Now.",
-        "This is an audio version of the article, read by a computer-generated voice.",
-        "This was an audio version of Peace Now.",
-        "Thank you for listening.",
-    ]
-
-
-def test_template_fields() -> None:
-    article = _article(title="  Why  now? ", author=" Jane  Doe ", site="FCNL", published=dt.date(2019, 12, 1))
-    assert template_fields(article, "FCNL Updates") == {
-        "title": "Why now?",
-        "author": "Jane Doe",
-        "site": "FCNL",
-        "date": "December 1, 2019",
-        "feed": "FCNL Updates",
-        "byline": "By Jane Doe, published by FCNL on December 1, 2019. ",
-        "from_site": " from FCNL",
-    }
-
-
-def test_rendered_template_has_no_doubled_punctuation() -> None:
-    fields = template_fields(_article(title="Is peace possible?", author="J. Smith Jr."), "Weekly")
-    template = "{title}. {byline}Welcome to {feed}{from_site}."
-    assert render_template(template, fields, "intro") == (
-        "Is peace possible? By J. Smith Jr. Welcome to Weekly."
-    )
-
-
-def test_untitled_article_intro_does_not_start_with_a_full_stop() -> None:
-    script = build_script(_article(Block("paragraph", "Body."), title=""), ScriptOptions())
-    assert script.segments[0].caption == "This is an audio version of the article, read by a computer-generated voice."
-    assert script.segments[0].chapter == "Introduction"
-
-
-@pytest.mark.parametrize(
-    ("template", "message"),
-    [
-        ("Hello {name}.", "unknown field {name}"),
-        ("Hello {title.upper}.", "unknown field {title.upper}"),
-        ("Hello {title!r}.", "unknown field {title}"),
-        ("Hello {0}.", "unknown field {0}"),
-        ("Hello {title.", "malformed"),
-    ],
-)
-def test_bad_template_is_a_config_error(template: str, message: str) -> None:
-    with pytest.raises(ConfigError, match=re.escape(message)):
-        build_script(_article(Block("paragraph", "Body.")), ScriptOptions(outro_template=template))
-
-
-def test_custom_templates_use_every_field() -> None:
-    options = ScriptOptions(
-        intro_template="Welcome to {feed}. {author} wrote {title} for {site} on {date}.",
-        outro_template="",
-        feed_title="Peace Talk",
-    )
-    script = build_script(_article(Block("paragraph", "Body."), **FULL), options)
-    assert [s.caption for s in script.segments] == [
-        "Welcome to Peace Talk.",
-        "Jane Doe wrote Peace Now for FCNL on March 5, 2024.",
-        "Body.",
-    ]
 
 
 # -- chapters and pauses ---------------------------------------------------------------------------

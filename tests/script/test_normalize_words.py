@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from narrate.script.normalize import (
-    WORD_ACRONYMS,
-    acronyms,
-    expand_bill_numbers,
-    expand_party_tags,
-    normalize,
-    read_acronyms,
-    read_roman_numerals,
-)
+from narrate.script.normalize import normalize
 
 SENTENCES = [
     # abbreviations
@@ -162,71 +154,3 @@ def test_words_are_read_as_a_narrator_reads_them(written: str, spoken: str) -> N
 
 def test_the_word_table_is_large() -> None:
     assert len(SENTENCES) >= 90
-
-
-# -- the steps on their own ------------------------------------------------------------------------
-
-
-def test_party_tags_know_every_state_by_each_of_its_spellings() -> None:
-    written = "(D-Calif.) (R-CA) (D-California) (R-N.C.) (D-NC) (R-N. C.) (D-Tex.) (I-Maine) (R-P.R.)"
-    assert expand_party_tags(written) == (
-        ", Democrat of California, , Republican of California, , Democrat of California, "
-        ", Republican of North Carolina, , Democrat of North Carolina, , Republican of North Carolina, "
-        ", Democrat of Texas, , Independent of Maine, , Republican of Puerto Rico,"
-    )
-
-
-def test_party_tags_need_a_real_state() -> None:
-    assert expand_party_tags("On D-Day (D-Atlantis), I-95 and R-rated films.") == (
-        "On D-Day (D-Atlantis), I-95 and R-rated films."
-    )
-
-
-def test_bill_numbers_leave_initials_without_a_number() -> None:
-    assert expand_bill_numbers("Harry S. Truman signed H.R. 2005 and HR 7.") == (
-        "Harry S. Truman signed H R two thousand and five and H R seven."
-    )
-
-
-def test_roman_numerals_need_a_name_or_a_counted_word_before_them() -> None:
-    assert read_roman_numerals("Edward VI, Part II, Act I began, MIX, Washington DC, An IV, King George I.") == (
-        "Edward the sixth, Part two, Act I began, MIX, Washington DC, An IV, King George the first."
-    )
-
-
-def test_acronyms_read_as_words_are_the_default_list() -> None:
-    assert {"NATO", "NASA", "UNICEF", "UNESCO", "OPEC", "FEMA", "HUD", "AIDS", "COVID", "NAFTA", "ASEAN"} <= (
-        WORD_ACRONYMS
-    )
-    assert all(word.isupper() and word.isalpha() for word in WORD_ACRONYMS)
-
-
-def test_read_acronyms_spells_letters_and_writes_word_acronyms_as_words() -> None:
-    assert read_acronyms("FCNL and NATO and the EPA's NGOs.") == "F C N L and Nato and the E P A's N G Os."
-
-
-def test_read_acronyms_in_a_headline_spells_only_what_cannot_be_said() -> None:
-    assert read_acronyms("FCNL URGES NATO RESTRAINT") == "F C N L URGES Nato RESTRAINT"
-    assert read_acronyms("Marchers chanted STOP THE WAR outside FCNL.") == (
-        "Marchers chanted STOP THE WAR outside F C N L."
-    )
-
-
-def test_a_lone_acronym_is_read_as_in_a_sentence() -> None:
-    # The lexicon normalises its entries to find them in speech text: "EPA" alone must sound as in a sentence.
-    assert [normalize(word) for word in ("EPA", "FCNL", "NATO", "NGOs")] == ["E P A", "F C N L", "Nato", "N G Os"]
-    assert normalize("CLIMATE CHANGE") == "CLIMATE CHANGE"
-
-
-def test_acronyms_lists_what_normalize_reads_as_an_acronym() -> None:
-    text = (
-        "FCNL and the EPA's NGOs met NATO in the U.S. during World War II.\n"
-        "They will NOT build 1.5 GW plants.\n"
-        "STOP THE WAR NOW\n"
-        "FCNL thanks the FBI."
-    )
-    assert acronyms(text) == ["FCNL", "EPA", "NGO", "NATO", "FBI"]
-
-
-def test_acronyms_is_empty_for_plain_text() -> None:
-    assert acronyms("Peace is possible when people keep talking. I agree.") == []

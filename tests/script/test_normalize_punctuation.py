@@ -1,0 +1,18 @@
+"""Plain punctuation, emoji and the clean-up (narrate.script.normalize.punctuation)."""
+
+from __future__ import annotations
+
+from narrate.script.normalize import drop_emoji, plain_punctuation, tidy
+
+
+def test_plain_punctuation() -> None:
+    written = "\u201cA\u201d \u2018b\u2019 \u00abc\u00bb d\u00a0e \u2212 5\u2026"
+    assert plain_punctuation(written) == "\"A\" 'b' \"c\" d e - 5..."
+
+
+def test_drop_emoji_keeps_letters_and_accents() -> None:
+    assert drop_emoji("Caf\u00e9 \U0001f1fa\U0001f1f8 na\u00efve \u2705 \u00a9") == "Caf\u00e9  na\u00efve  "
+
+
+def test_tidy() -> None:
+    assert tidy("  , Hello ,  world , ; there ( now )  , ") == "Hello, world; there (now)"
