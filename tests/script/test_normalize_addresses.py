@@ -21,3 +21,11 @@ def test_read_phone_numbers_leaves_other_numbers_as_digits() -> None:
     assert read_phone_numbers("Call (202) 555-0143 about the 2024-25 budget of 300.") == (
         "Call two zero two, five five five, zero one four three about the 2024-25 budget of 300."
     )
+
+
+def test_brackets_glued_to_a_url_are_no_crash() -> None:
+    # urlsplit takes "[...]" after a host for an IPv6 address and raises; the host before the brackets is read.
+    read = reduce_urls("See https://example.org[^1]: the note.")
+    assert read.startswith("See example.org") and read.endswith(": the note.") and "https" not in read
+    assert reduce_urls("Go to http://news.example.com]x[1 now") == "Go to news.example.com now"
+    assert reduce_urls("A https://[not-an-address/x link") == "A https://[not-an-address/x link"

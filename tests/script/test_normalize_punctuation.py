@@ -16,3 +16,8 @@ def test_drop_emoji_keeps_letters_and_accents() -> None:
 
 def test_tidy() -> None:
     assert tidy("  , Hello ,  world , ; there ( now )  , ") == "Hello, world; there (now)"
+
+
+def test_multiplication_sign_glues_to_digits_never_to_letters() -> None:
+    assert plain_punctuation("2\u00d74 lumber, 3\u00d7 faster") == "2x4 lumber, 3x faster"
+    assert plain_punctuation("0\u00d7A and A\u00d7B") == "0 x A and A x B"

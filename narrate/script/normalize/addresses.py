@@ -14,9 +14,16 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}]", re.IG
 _BARE_URL = re.compile(r"\b((?:[A-Za-z0-9-]+\.)+[a-z]{2,6})/[^\s<>\"']*[^\s<>\"'.,;:!?)\]}]")
 
 
+_HOST_PART = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#\s]*@)?([^/?#:\[\]\s]*)")
+
+
 def _host(match: re.Match[str]) -> str:
     url = match.group()
-    host = urlsplit(url if "://" in url else "http://" + url).hostname or url
+    try:
+        host = urlsplit(url if "://" in url else "http://" + url).hostname or url
+    except ValueError:
+        # Brackets that are no IPv6 address ("example.org[^1]", a footnote glued on): the name before them.
+        host = _HOST_PART.match(url).group(1) or url  # type: ignore[union-attr]
     return host.removeprefix("www.")
 
 

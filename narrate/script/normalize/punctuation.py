@@ -21,7 +21,7 @@ _PLAIN = str.maketrans(
 
 # "2\u00d74" and "3\u00d7" read as "2x4" and "3x" do ("2 by 4", "3 times"); elsewhere the sign is a word of its own,
 # never glued to a letter ("A\u00d7B" is not "AxB").
-_MULTIPLY_DIGITS = re.compile(r"(?<=\d)(\s?)\u00d7(\s?)(?=\d)|(?<=\d)\u00d7")
+_MULTIPLY_DIGITS = re.compile(r"(?<=\d)(\s?)\u00d7(\s?)(?=\d)|(?<=\d)\u00d7(?![^\W\d_])")
 
 
 def plain_punctuation(text: str) -> str:
