@@ -1,6 +1,6 @@
 """What keeps a render from being lost, stuck or doubled: failure reasons, the reaper, the fallback engine.
 
-The tasks in worker.py and the embedded service (web.py) call these; the render itself is in pipeline.py.
+The tasks in worker.py and the embedded service (narrate/web/renderer.py) call these; the render itself is in pipeline.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Audio: stitch speech segments into one loudness-normalised, tagged MP3."""
 
-from narrate.audio.assemble import Assembly, AudioOptions, Part, assemble
+from narrate.audio.assembly import Assembly, AudioOptions, Part, assemble
 from narrate.audio.ffmpeg import AudioInfo, probe
 from narrate.audio.loudness import Loudness, LoudnessMeter, measure_loudness
 from narrate.audio.tags import Chapter, Tags, write_tags
