@@ -208,3 +208,13 @@ def test_lexicon_commands_and_the_strict_check(env: dict[str, str], tmp_path: Pa
     assert narrate(env, "lexicon", "remove", "Okonkwo").returncode == 0
     assert_one_line_error(narrate(env, "lexicon", "remove", "Okonkwo"), "Okonkwo")
     assert narrate(env, "script", str(source), "--check").returncode == 0  # findings, but not --strict
+
+
+@pytest.mark.parametrize("base_url", ["example.org/news", "ftp://example.org/audio", "//example.org"])
+def test_a_feed_the_feeds_library_refuses_is_a_one_line_error(env: dict[str, str], base_url: str) -> None:
+    # The feeds library refuses a relative base URL; the user sees narrate's own error, not "internal error".
+    env["NARRATE_BASE_URL"] = base_url
+    result = narrate(env, "feed", "create", "research", "--title", "Research", "--description", "Papers.",
+                     "--author", "Policy Centre", "--category", "News")  # fmt: skip
+    assert_one_line_error(result, "feed 'research'", "absolute http(s) URL")
+    assert result.returncode == 7 and "internal error" not in result.stderr

@@ -34,3 +34,16 @@ def test_every_cli_command_in_the_readme_exists() -> None:
         words = line.split("#", 1)[0].split()
         command = words[1]
         assert command in parser._subparsers._group_actions[0].choices, line  # type: ignore[union-attr]
+
+
+def test_the_layout_names_every_room_and_nothing_else() -> None:
+    text = (ROOT / "README.md").read_text()
+    layout = text.split("## Layout", 1)[1].split("```", 2)[1]
+    # Rooms start at the second or fourth column; descriptions start further right.
+    listed = {match[1] for line in layout.splitlines() if (match := re.match(r"^ {2}(?: {2})?(\S+)", line))}
+    rooms = {p.name + "/" for p in (ROOT / "narrate").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    rooms |= {p.name for p in (ROOT / "narrate").glob("*.py") if p.name != "__init__.py"}
+    rooms |= {"normalize/"}
+    assert listed == rooms
+    for folder in ("feeds/", "worker.py", "media/", "examples/", "bench/", "tests/"):
+        assert any(line.startswith(folder) for line in layout.splitlines()), folder
