@@ -23,7 +23,8 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from celery import Celery, Task, chord, group
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import celeryd_after_setup, worker_ready, worker_shutdown
+from kombu import Queue
 from kombu.exceptions import OperationalError
 
 from narrate.errors import EngineError, UnavailableError
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
 
 install_redaction()  # tracebacks and Celery's own lines may hold URLs with passwords
 _boot = Settings.load()
+LONG_QUEUE = f"{_boot.queue}.long"
+"""Where the segments of articles over NARRATE_LONG_ARTICLE_CHARS are spoken: a worker takes from its two queues in
+turn, so a short article's segments are not stuck behind a long one's hundreds. Renders themselves (planning only)
+always go to the main queue."""
 
 app = Celery("narrate")
 app.conf.update(
@@ -42,6 +47,7 @@ app.conf.update(
     result_backend=_boot.backend_url if _boot.broker_url else "cache+memory://",
     task_always_eager=not _boot.broker_url,
     task_default_queue=_boot.queue,
+    task_queues=[Queue(_boot.queue), Queue(LONG_QUEUE)],  # a worker started without -Q listens to both
     task_eager_propagates=True,
     task_serializer="json",
     result_serializer="json",
@@ -91,8 +97,9 @@ def render(episode_id: str, render_id: str) -> str | None:
         return None  # a duplicate of a render that has ended, or one superseded by a newer render
     with recovery.failing(store, episode_id, render_id):
         jobs = pipeline.plan(settings, store, episode_id, render_id)
-    header = group(synthesize.s(episode_id, render_id, asdict(job)) for job in jobs)
-    body = finish.s(episode_id, render_id).on_error(failed.s(episode_id, render_id))
+    queue = LONG_QUEUE if pipeline.is_long(settings, sum(len(job.text) for job in jobs)) else _boot.queue
+    header = group(synthesize.s(episode_id, render_id, asdict(job)).set(queue=queue) for job in jobs)
+    body = finish.s(episode_id, render_id).set(queue=queue).on_error(failed.s(episode_id, render_id))
     result = chord(header)(body)
     return result.id
 
@@ -152,6 +159,14 @@ def reap() -> int:
     from narrate import recovery
 
     return recovery.reap(*context(), send_render)
+
+
+@celeryd_after_setup.connect
+def _take_the_long_queue_too(instance: Any, **_: Any) -> None:
+    # `-Q narrate` (what deployments before the long lane say) must not leave long articles unread.
+    queues = instance.app.amqp.queues
+    if _boot.queue in queues.consume_from and LONG_QUEUE not in queues.consume_from:
+        queues.select_add(LONG_QUEUE)
 
 
 # -- every worker asks for a reap now and then: no separate scheduler to deploy --------------------------------

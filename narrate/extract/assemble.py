@@ -18,7 +18,7 @@ from narrate.extract.furniture import (
     is_reference_section,
     is_section_header,
 )
-from narrate.extract.language import detect_language
+from narrate.extract.language import article_language
 from narrate.extract.title import is_heading_line, same_text, title_from_sentence
 
 BODY_KINDS = frozenset({"paragraph", "quote", "list_item"})
@@ -89,7 +89,7 @@ def build_article(
         author=_clean(author or signed_author or boxed_author),
         published=published,
         site=_clean(site),
-        language=language or detect_language(body),
+        language=article_language(language, body),
         canonical_url=_clean(canonical_url),
         summary=_clean(summary),
     )

@@ -1,25 +1,26 @@
-"""The article's language: a page's own declaration, else a cheap stop-word count when it is clear-cut."""
+"""The article's language: what the page declares, else what its text is written in.
+
+The text is identified by py3langid (the maintained fork of langid.py, 97 languages, its model inside the wheel;
+trafilatura uses it too). The model takes about a second to load, so it is loaded once, and only when a text needs it.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
+from typing import TYPE_CHECKING
 
-# The commonest function words of each language; rare in the others' running text.
-_STOP_WORDS = {
-    "en": "the and of to in is that for it with as was on are be by this have from or not which but they we".split(),
-    "de": "der die und das ist nicht mit den von sich auch auf ein eine dem des im für wir sie werden wird".split(),
-    "fr": "le la les et des est une du que pour dans pas qui sur au avec ce sont nous par aux cette".split(),
-    "es": "el la los las y que del se por con una para es su al lo como más pero sus fue son".split(),
-    "it": "il di che la è per gli una sono del della con non le si da nel dei alla anche".split(),
-    "nl": "de het een en van is dat op te zijn niet met voor die aan er ook als bij wordt".split(),
-    "pt": "o os da do das dos que não uma para com por se mais foi como ao pelo pela são".split(),
-}
-_SETS = {language: frozenset(words) for language, words in _STOP_WORDS.items()}
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_MIN_WORDS = 30
-_MIN_SHARE = 0.12
-_MIN_LEAD = 2.0
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+
 _TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_].*)?$")
+MIN_CONFIDENCE = 0.9
+"""Below this probability the text is not said to be in any language (the feed's language applies). Measured on the
+test corpus: English headlines and name lines of under 25 letters score at most 0.42 for another language, while a
+single sentence in German, French or Spanish scores 0.88-1.0 and a paragraph 0.99 or more."""
+_SAMPLE_CHARS = 20_000
+"""The identifier reads at most this much (evenly from the whole text): more changes nothing but the time."""
 
 
 def language_code(tag: str | None) -> str | None:
@@ -29,12 +30,60 @@ def language_code(tag: str | None) -> str | None:
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code when one language's stop words clearly dominate, else None."""
-    words = [w.casefold() for w in _WORD.findall(text)]
-    if len(words) < _MIN_WORDS:
+    """ISO 639-1 code of the language the text is written in, when the identifier is confident; else None.
+
+    Text mostly in a script other than Latin gets the identifier's best guess whatever its confidence: one short
+    sentence of Chinese or Arabic may leave it unsure between neighbours, but never makes it English.
+    """
+    sample = _sample(text)
+    if not any(ch.isalpha() for ch in sample):
         return None
-    scores = sorted(((sum(w in stop for w in words), lang) for lang, stop in _SETS.items()), reverse=True)
-    (best, language), (second, _) = scores[0], scores[1]
-    if best / len(words) < _MIN_SHARE or best < _MIN_LEAD * second:
-        return None
-    return language
+    language, probability = _identifier().classify(sample)
+    return str(language) if probability >= MIN_CONFIDENCE or _mostly_non_latin(sample) else None
+
+
+def article_language(declared: str | None, text: str) -> str | None:
+    """The language to read the article in: the declared one, unless the text contradicts it, else the detected one.
+
+    A declaration is overruled only by text in another script: a page that says lang="en" (many site templates say
+    so whatever the article is in) but is written in Cyrillic, Arabic, Han... is in the language of its letters.
+    Between languages of one script (Serbian and Croatian, Norwegian and Danish) the identifier can err on short
+    texts, so there the page's word stands.
+    """
+    if not declared:
+        return detect_language(text)
+    if _latin_script(declared) and _mostly_non_latin(text):
+        detected = detect_language(text)
+        if detected and not _latin_script(detected):
+            return detected
+    return declared
+
+
+@functools.cache
+def _identifier() -> LanguageIdentifier:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _sample(text: str) -> str:
+    if len(text) <= _SAMPLE_CHARS:
+        return text
+    # Ten slices from across the text: a long article's English preface does not decide for its whole body.
+    step, size = len(text) // 10, _SAMPLE_CHARS // 10
+    return "\n".join(text[i : i + size] for i in range(0, step * 10, step))
+
+
+def _latin_script(code: str) -> bool:
+    import langcodes
+
+    try:
+        return langcodes.Language.get(code).maximize().script == "Latn"
+    except (ValueError, LookupError):
+        return True  # not a tag langcodes knows: take it for the common case
+
+
+def _mostly_non_latin(text: str) -> bool:
+    letters = [ch for ch in _sample(text) if ch.isalpha()]
+    other = sum(not unicodedata.name(ch, "LATIN").startswith("LATIN") for ch in letters)
+    return other * 2 > len(letters)

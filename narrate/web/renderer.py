@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from narrate import recovery
+from narrate import pipeline, recovery
+from narrate.article import article_from_dict
 from narrate.errors import NarrateError
 from narrate.settings import Settings
 from narrate.store import Episode, Store
@@ -16,7 +18,9 @@ log = logging.getLogger("narrate.web")
 
 
 class RenderQueue:
-    """Hands renders to Celery workers; with no broker, renders them one at a time in this process.
+    """Hands renders to Celery workers; with no broker, renders them in this process, in two lanes: articles over
+    settings.long_article_chars one at a time on one thread, the rest one at a time on another, so a short article
+    is published while a long one is still being read.
 
     Embedded, this process is the only renderer, so what the database says is queued or rendering when it starts
     was left by a previous run: ``resume`` queues it all again. A reaper thread then does what workers do with a
@@ -26,6 +30,7 @@ class RenderQueue:
     def __init__(self, settings: Settings, store: Store) -> None:
         self._settings, self._store = settings, store
         self._executor = None if settings.broker_url else ThreadPoolExecutor(1, thread_name_prefix="narrate-render")
+        self._long = None if settings.broker_url else ThreadPoolExecutor(1, thread_name_prefix="narrate-render-long")
         self._stop = threading.Event()
 
     def dispatch(self, episode: Episode) -> None:
@@ -37,7 +42,15 @@ class RenderQueue:
         if self._executor is None:
             worker.send_render(episode_id, render_id)  # UnavailableError (503) if the broker is down
         else:
-            self._executor.submit(_render_here, episode_id, render_id)
+            lane = self._long if self._long and self._is_long(episode_id) else self._executor
+            lane.submit(_render_here, episode_id, render_id)
+
+    def _is_long(self, episode_id: str) -> bool:
+        try:
+            article = article_from_dict(json.loads(self._store.get(episode_id).article_json))
+        except NarrateError:
+            return False  # gone, or the database is down: the render itself will say so
+        return pipeline.is_long(self._settings, len(article.body_text))
 
     def resume(self) -> int:
         """Embedded: queue again every render a previous run left unfinished; how many."""
@@ -51,8 +64,9 @@ class RenderQueue:
     def close(self) -> None:
         """Finish the render in progress; renders not started stay queued in the database (``resume`` takes them)."""
         self._stop.set()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+        for lane in (self._executor, self._long):
+            if lane is not None:
+                lane.shutdown(wait=True, cancel_futures=True)
 
 
 def _render_here(episode_id: str, render_id: str) -> None:
