@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 
 from narrate import pipeline, recovery
@@ -18,9 +19,11 @@ log = logging.getLogger("narrate.web")
 
 
 class RenderQueue:
-    """Hands renders to Celery workers; with no broker, renders them in this process, in two lanes: articles over
-    settings.long_article_chars one at a time on one thread, the rest one at a time on another, so a short article
-    is published while a long one is still being read.
+    """Hands renders to Celery workers; with no broker, renders them here, in two lanes: articles over
+    settings.long_article_chars one at a time in a child process (started when the first one comes), the rest one
+    at a time on a thread of this process, so a short article is published while a long one is still being read.
+    The long lane is a process, not a second thread, because Celery's eager mode (which runs the task graph here)
+    keeps global state that two threads running chords at once would trip over.
 
     Embedded, this process is the only renderer, so what the database says is queued or rendering when it starts
     was left by a previous run: ``resume`` queues it all again. A reaper thread then does what workers do with a
@@ -30,7 +33,9 @@ class RenderQueue:
     def __init__(self, settings: Settings, store: Store) -> None:
         self._settings, self._store = settings, store
         self._executor = None if settings.broker_url else ThreadPoolExecutor(1, thread_name_prefix="narrate-render")
-        self._long = None if settings.broker_url else ThreadPoolExecutor(1, thread_name_prefix="narrate-render-long")
+        self._long: Executor | None = None
+        if not settings.broker_url:
+            self._long = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         self._stop = threading.Event()
 
     def dispatch(self, episode: Episode) -> None:
