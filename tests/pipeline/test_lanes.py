@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -26,15 +27,17 @@ from tests.web.conftest import start_service  # noqa: F401 (the service fixture)
 from tests.web.conftest import Start
 
 ROOT = Path(__file__).resolve().parents[2]
-SEGMENT_DELAY = "delay=0.25"
-LONG_LANE_FROM = "1500"
+SEGMENT_DELAY = "delay=0.3"
+LONG_LANE_FROM = "2000"
 SHORT = "Ferry returns\n\nThe island ferry runs again from Monday. The harbour master said repairs took six weeks.\n"
 
 
 def long_article() -> str:
-    """About 4,000 characters in 24 paragraphs: 24 segments or more, each 0.25 s of "engine time" at least."""
-    paragraph = "Paragraph {n} of the council's annual report says the {n} new bus routes carry more riders each month."
-    return "The annual report\n\n" + "\n\n".join(paragraph.format(n=n) for n in range(1, 25)) + "\n"
+    """About 4,000 characters of different paragraphs (repeated ones would be dropped): 12 segments or more."""
+    chooser = random.Random(7)
+    words = "council budget roads river bridge school library park water housing transit city".split()
+    body = (" ".join(chooser.choice(words) for _ in range(45)).capitalize() + "." for _ in range(12))
+    return "The annual report\n\n" + "\n\n".join(body) + "\n"
 
 
 def wait_for(done: Callable[[], bool], what: str, seconds: float = 60) -> None:
@@ -42,6 +45,17 @@ def wait_for(done: Callable[[], bool], what: str, seconds: float = 60) -> None:
     while not done():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.2)
+
+
+def test_the_long_article_is_in_the_long_lane_and_the_short_one_is_not() -> None:
+    from narrate import pipeline
+    from narrate.extract import extract_text
+    from narrate.settings import Settings
+
+    lanes = Settings(engine="tone", long_article_chars=int(LONG_LANE_FROM))
+    assert pipeline.is_long(lanes, len(extract_text(long_article()).body_text))
+    assert not pipeline.is_long(lanes, len(extract_text(SHORT).body_text))
+    assert len(pipeline.make_script(lanes, extract_text(long_article()), "main").segments) >= 12
 
 
 def test_the_embedded_service_publishes_a_short_article_while_a_long_one_renders(start_service: Start) -> None:
