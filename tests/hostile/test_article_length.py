@@ -55,7 +55,9 @@ def test_over_the_cap_is_refused_with_the_length_and_nothing_changes(
     assert snapshot(seeded_home / "work") == {}
 
 
-def test_up_to_the_cap_is_published(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_up_to_the_cap_is_published(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = article(4)
     from narrate.extract import extract_text
 
