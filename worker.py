@@ -69,7 +69,7 @@ def context() -> tuple[Settings, Store]:
     from narrate.store import Store
 
     settings = Settings.load()
-    return settings, Store(settings.db_url)
+    return settings, Store(settings.db_url, settings.public_dir)
 
 
 class NarrateTask(Task):  # type: ignore[misc]

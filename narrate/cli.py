@@ -47,7 +47,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from narrate import pipeline
 
     article = _article(args, settings)
-    store = Store(settings.db_url)
+    store = Store(settings.db_url, settings.public_dir)
     episode = pipeline.submit(
         settings, store, article, feed=args.feed, source=args.source, engine=args.engine, voice=args.voice
     )
@@ -249,7 +249,7 @@ def cmd_lexicon_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_episodes(args: argparse.Namespace, settings: Settings) -> int:
-    episodes = Store(settings.db_url).episodes(feed=args.feed)
+    episodes = Store(settings.db_url, settings.public_dir).episodes(feed=args.feed)
     if args.json:
         print(json.dumps([episode_json(e, settings) for e in episodes], indent=2))
         return 0
@@ -294,7 +294,7 @@ def _save_feed(settings: Settings, feed: FeedSettings) -> int:
     check_feed(feed)
     settings.feeds[feed.slug] = feed
     settings.save_feeds()
-    path = publish_feed(settings, Store(settings.db_url), feed.slug)
+    path = publish_feed(settings, Store(settings.db_url, settings.public_dir), feed.slug)
     print(f"feed {feed.slug}: {path}")
     return 0
 
@@ -335,13 +335,37 @@ def _apply_feed_options(feed: FeedSettings, args: argparse.Namespace) -> FeedSet
     return feed
 
 
+# -- db ------------------------------------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.logs import redact
+    from narrate.store import connect, schema
+
+    before, after = schema.upgrade(connect(settings.db_url))
+    change = f"already at schema {after}" if before == after else f"schema {before or 'none'} -> {after}"
+    print(f"database {redact(settings.db_url)}: {change}")
+    return 0
+
+
+def cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.logs import redact
+    from narrate.store.copy import copy_database
+
+    counts = copy_database(Store(settings.db_url), args.to)
+    rows = ", ".join(f"{count} {table}" for table, count in counts.items())
+    print(f"copied {rows} into {redact(args.to)}; every count checked. Use it from now on with:")
+    print(f"export NARRATE_DATABASE_URL='{args.to}'")
+    return 0
+
+
 # -- token and serve -------------------------------------------------------------------------------------
 
 
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.web.tokens import create_token
 
-    token = create_token(Store(settings.db_url), args.name)
+    token = create_token(Store(settings.db_url, settings.public_dir), args.name)
     print(f"token {args.name!r} created; it is shown only now, store it safely:")
     print(token)
     return 0
@@ -350,7 +374,7 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.web.tokens import list_tokens
 
-    for token in list_tokens(Store(settings.db_url)):
+    for token in list_tokens(Store(settings.db_url, settings.public_dir)):
         state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
         print(f"{token.name:<24} created {token.created_at:%Y-%m-%d}  {state}")
     return 0
@@ -359,7 +383,7 @@ def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.web.tokens import revoke_token
 
-    revoke_token(Store(settings.db_url), args.name)
+    revoke_token(Store(settings.db_url, settings.public_dir), args.name)
     print(f"token {args.name!r} revoked")
     return 0
 
@@ -423,6 +447,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("slug")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_feed_show)
+
+    db = commands.add_parser("db", help="the database: upgrade its schema, copy it into another")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply the schema migrations the database lacks").set_defaults(
+        handler=cmd_db_upgrade
+    )
+    copy = db_commands.add_parser("copy", help="copy every record into a new, empty database (SQLite <-> PostgreSQL)")
+    copy.add_argument("--to", required=True, metavar="URL", help="the new database, e.g. postgresql+psycopg://host/db")
+    copy.set_defaults(handler=cmd_db_copy)
 
     token = commands.add_parser("token", help="create, list and revoke staff API tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")

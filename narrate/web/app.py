@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_redaction()  # before anything is logged: tokens, session ids and URL passwords never reach a log
     settings = settings or Settings.load()
     framing = embed_policy(settings.embed_ancestors)
-    store = Store(settings.db_url)
+    store = Store(settings.db_url, settings.public_dir)
     shared = Service(
         settings,
         store,
