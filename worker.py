@@ -147,11 +147,16 @@ def send_render(episode_id: str, render_id: str) -> None:
         ) from None
 
 
+def send_finish(episode_id: str, render_id: str) -> None:
+    """Queue the finishing step again (its chord's callback was lost with a worker that died assembling)."""
+    finish.apply_async(([], episode_id, render_id), retry=False)
+
+
 @app.task(name="narrate.reap", base=NarrateTask, ignore_result=True)
 def reap() -> int:
     from narrate import recovery
 
-    return recovery.reap(*context(), send_render)
+    return recovery.reap(*context(), send_render, send_finish)
 
 
 # -- every worker asks for a reap now and then: no separate scheduler to deploy --------------------------------

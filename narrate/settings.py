@@ -123,6 +123,9 @@ class Settings:
     stale_after: float = 600.0
     """NARRATE_STALE_AFTER: seconds without progress after which the reaper sends a queued episode again (its
     message may be lost) or renders a rendering one again (its worker may have died)."""
+    finish_after: float = 20.0
+    """NARRATE_FINISH_AFTER: seconds a render may sit with every segment synthesised and no finishing step at work
+    (its worker died while assembling) before the reaper queues the finishing step again."""
     render_attempts: int = 3
     """NARRATE_RENDER_ATTEMPTS: renders of one submission that may stall before the reaper fails it instead."""
     reap_interval: float = 60.0

@@ -147,6 +147,19 @@ class Store:
         with self.session() as session:
             return list(session.scalars(query))
 
+    def unfinished(self, before: dt.datetime) -> list[Episode]:
+        """Episodes rendering with every segment synthesised that have not changed since ``before``: their finishing
+        step is not at work (it reports progress as it assembles)."""
+        query = select(Episode).where(
+            Episode.status == Status.RENDERING.value,
+            Episode.segments_total > 0,
+            Episode.segments_done >= Episode.segments_total,
+            Episode.updated_at < before,
+        )
+        query = query.options(defer(Episode.article_json, raiseload=True), defer(Episode.script_json, raiseload=True))
+        with self.session() as session:
+            return list(session.scalars(query))
+
     @contextmanager
     def lock(self, name: str, lock_dir: Path) -> Iterator[None]:
         """An exclusive lock named ``name`` ("feed-main", "episode-<id>"), waited for, held until the block ends.

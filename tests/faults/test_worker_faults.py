@@ -70,6 +70,29 @@ def test_worker_killed_while_assembling_publishes_once(make_cluster) -> None:  #
                        what="the stage removed")  # fmt: skip
 
 
+def test_worker_killed_while_assembling_is_finished_within_90_s_with_default_settings(make_cluster) -> None:  # type: ignore[no-untyped-def]
+    # Redis keeps the dead worker's finishing task for an hour (the visibility timeout) and the reaper's stall limit
+    # is ten minutes: the finishing step is queued again because every segment is done and nothing is finishing.
+    cluster = make_cluster(NARRATE_REAP_INTERVAL="60")  # the default, which the cluster otherwise turns off
+    first = cluster.start_worker(concurrency=2)
+    episode = cluster.submit(article(7, paragraphs=30))
+
+    def assembling() -> bool:
+        current = cluster.get(episode.id)
+        return current is not None and current.status == "rendering" and current.phase_progress > 0
+
+    cluster.wait_until(assembling, timeout=90, what="assembly under way")
+    killed_at = time.monotonic()
+    cluster.kill(first)
+    cluster.start_worker(concurrency=2)
+    [final] = cluster.wait_for([episode.id], timeout=90)
+    assert time.monotonic() - killed_at < 90
+    cluster.assert_published_once(final)
+    assert final.render_id == episode.render_id and final.attempts == 0  # finished again, not rendered again
+    assert spoken_cues(cluster, final) == final.segments_total
+    assert f"episode {episode.id}: every segment done but not finished; finishing it again" in cluster.logs(tail=0)
+
+
 def test_lost_render_is_sent_again_by_the_reaper(make_cluster) -> None:  # type: ignore[no-untyped-def]
     # The message never reaches the broker (as with a broker that keeps nothing on disk and restarted).
     cluster = make_cluster(NARRATE_STALE_AFTER="2", NARRATE_REAP_INTERVAL="1")
