@@ -108,7 +108,7 @@ def test_render_stalled_by_a_dead_worker_is_rendered_again_by_the_reaper(make_cl
     # The broker keeps the killed worker's tasks for an hour (the visibility timeout): the reaper acts first.
     cluster = make_cluster(NARRATE_VOICE="delay=0.25", NARRATE_STALE_AFTER="3", NARRATE_REAP_INTERVAL="1")
     first = cluster.start_worker(concurrency=2)
-    episode = cluster.submit(article(5, paragraphs=4))
+    episode = cluster.submit(article(5, paragraphs=10))  # long enough to be unfinished when killed, however loaded
     cluster.wait_for_segments(episode, 2)
     cluster.kill(first)
     cluster.start_worker(concurrency=2)
