@@ -49,7 +49,7 @@ _NOT_PUBLIC = [
 # IPv6 prefixes whose last 32 bits are an IPv4 address: IPv4-compatible, IPv4-translated, NAT64 well-known.
 _CARRIERS = [ipaddress.ip_network(n) for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96")]
 _HOST_PORT = re.compile(r"^(?:\[(?P<v6>[0-9a-fA-F:.]+)\]|(?P<host>[^\s:/\[\]@]+)):(?P<port>\d{1,5})$")
-_HOST_NAME = re.compile(r"^[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?\.?$")
+_HOST_NAME = re.compile(r"^\w(?:[\w.-]*\w)?\.?$")
 
 
 @dataclass
@@ -82,7 +82,7 @@ def parse_allow_list(allow: str) -> AllowList:
     for entry in (e.strip().lower() for e in allow.split(",")):
         if not entry:
             continue
-        network = _network(entry)
+        network = _network(entry[1:-1] if entry.startswith("[") and entry.endswith("]") else entry)
         if network is not None:
             allowed.networks.append(network)
             continue
