@@ -48,7 +48,7 @@ _NOT_PUBLIC = [
 ]
 # IPv6 prefixes whose last 32 bits are an IPv4 address: IPv4-compatible, IPv4-translated, NAT64 well-known.
 _CARRIERS = [ipaddress.ip_network(n) for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96")]
-_HOST_PORT = re.compile(r"^(?:\[(?P<v6>[0-9a-fA-F:.]+)\]|(?P<host>[^\s:/\[\]@]+)):(?P<port>\d{1,5})$")
+_HOST_PORT = re.compile(r"^(?:\[(?P<v6>[0-9a-fA-F:./]+)\]|(?P<host>[^\s:\[\]@]+)):(?P<port>\d{1,5})$")
 _HOST_NAME = re.compile(r"^\w(?:[\w.-]*\w)?\.?$")
 
 
@@ -98,15 +98,19 @@ def parse_allow_list(allow: str) -> AllowList:
             elif _HOST_NAME.match(host):
                 allowed.host_ports.add((host.rstrip("."), port))
             else:
-                raise ConfigError(f"NARRATE_FETCH_ALLOW: {entry!r} is not a host name, address or network")
+                raise _not_an_entry(entry)
             continue
         if not _HOST_NAME.match(entry):
-            raise ConfigError(
-                f"NARRATE_FETCH_ALLOW: {entry!r} is not a host name, address or network "
-                "(write host, host:port, an address, or a network such as 10.1.0.0/16)"
-            )
+            raise _not_an_entry(entry)
         allowed.hosts.add(entry.rstrip("."))
     return allowed
+
+
+def _not_an_entry(entry: str) -> ConfigError:
+    return ConfigError(
+        f"NARRATE_FETCH_ALLOW: {entry!r} is not a host name, address or network "
+        "(write a host, an address or a network such as 10.1.0.0/16, each optionally with :port)"
+    )
 
 
 def _network(text: str) -> Network | None:
