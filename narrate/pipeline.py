@@ -155,6 +155,7 @@ def rerender(settings: Settings, store: Store, episode_id: str) -> Episode:
     """Queue the episode again from its stored article (same GUID); the published audio stays until replaced."""
     episode = store.get(episode_id)
     article = article_from_dict(json.loads(episode.article_json))
+    article.claimed_url = None  # the episode keeps the identity it has, whatever canonical_hosts says now
     return submit(
         settings, store, article, feed=episode.feed, source=episode.source, engine=episode.engine, voice=episode.voice
     )

@@ -42,7 +42,10 @@ def absolute_url(url: str | None, base: str | None = None) -> str | None:
 def site_of(url: str) -> str:
     """The registrable domain of the URL's host ("news.example.co.uk" -> "example.co.uk"); the host itself
     when it has none (an IP address, "localhost", an unknown top-level domain)."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""  # "http://[zz]/": no host at all
     try:
         ipaddress.ip_address(host)
         return host

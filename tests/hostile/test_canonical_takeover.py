@@ -16,6 +16,9 @@ from lxml import etree
 
 from narrate.extract import Document, extract
 from narrate.extract.canonical import canonical_address, site_of
+from narrate.pipeline import rerender, submit
+from narrate.settings import FeedSettings, Settings
+from narrate.store import Store
 from narrate.web.tokens import create_token
 from tests.hostile.site import Site, article_page, narrate
 from tests.web.conftest import Start
@@ -39,10 +42,16 @@ def canonical(url: str) -> str:
 def items(home: Path) -> dict[str, tuple[str, str, str]]:
     """guid -> (title, link, enclosure URL) of every item in the main feed."""
     root = etree.fromstring((home / "public/feeds/main.xml").read_bytes())
-    return {
-        item.findtext("guid") or "": (item.findtext("title") or "", item.findtext("link") or "", item.find("enclosure").get("url"))
-        for item in root.iter("item")
-    }  # fmt: skip
+    found = {}
+    for item in root.iter("item"):
+        enclosure = item.find("enclosure")
+        assert enclosure is not None
+        found[item.findtext("guid") or ""] = (
+            item.findtext("title") or "",
+            item.findtext("link") or "",
+            enclosure.get("url"),
+        )
+    return found
 
 
 def add(home: Path, source: str, **env: str) -> dict:
@@ -133,8 +142,18 @@ def test_the_service_keeps_the_episodes_of_two_sites_apart(site: Site, start_ser
         ("/2024/01/post/", "https://blog.example.org/x", "https://blog.example.org/2024/01/post/", None),
         # another site: the fetched address, the claim set aside
         ("https://example.com/a", "https://example.org/a", "https://example.org/a", "https://example.com/a"),
-        ("https://bob.github.io/a", "https://alice.github.io/a", "https://alice.github.io/a", "https://bob.github.io/a"),
-        ("https://example.org.evil.net/a", "https://example.org/a", "https://example.org/a", "https://example.org.evil.net/a"),
+        (
+            "https://bob.github.io/a",
+            "https://alice.github.io/a",
+            "https://alice.github.io/a",
+            "https://bob.github.io/a",
+        ),
+        (
+            "https://example.org.evil.net/a",
+            "https://example.org/a",
+            "https://example.org/a",
+            "https://example.org.evil.net/a",
+        ),
         ("https://evil-example.org/a", "https://example.org/a", "https://example.org/a", "https://evil-example.org/a"),
         ("http://10.0.0.1/a", "http://10.0.0.2/a", "http://10.0.0.2/a", "http://10.0.0.1/a"),
         ("http://localhost/a", "http://127.0.0.1/a", "http://127.0.0.1/a", "http://localhost/a"),
@@ -147,7 +166,9 @@ def test_the_service_keeps_the_episodes_of_two_sites_apart(site: Site, start_ser
         ("/2024/01/post/", None, None, None),
     ],
 )
-def test_which_address_identifies_a_page(declared: str, fetched: str | None, identity: str | None, claimed: str | None) -> None:
+def test_which_address_identifies_a_page(
+    declared: str, fetched: str | None, identity: str | None, claimed: str | None
+) -> None:
     assert canonical_address(declared, fetched) == (identity, claimed)
 
 
@@ -160,6 +181,24 @@ def test_sites_come_from_the_bundled_public_suffix_list() -> None:
 def test_extraction_records_the_claim_of_a_fetched_page() -> None:
     page = article_page("Ferry cancelled for good", HOAX, head=canonical("https://coast.example/news/ferry"))
     article = extract(Document(page, "html", url="https://hoax.example/ferry"))
-    assert (article.canonical_url, article.claimed_url) == ("https://hoax.example/ferry", "https://coast.example/news/ferry")
+    assert (article.canonical_url, article.claimed_url) == (
+        "https://hoax.example/ferry",
+        "https://coast.example/news/ferry",
+    )
     pasted = extract(Document(page, "html"))  # staff pasting the page: its canonical is all that names it
     assert (pasted.canonical_url, pasted.claimed_url) == ("https://coast.example/news/ferry", None)
+
+
+def test_a_re_render_keeps_the_identity_the_episode_was_created_with(settings: Settings) -> None:
+    """Listing the hosts later trusts new claims; an existing episode rendered again stays itself."""
+    store = Store(settings.db_url)
+    page = article_page("Ferry cancelled for good", HOAX, head=canonical("https://coast.example/news/ferry"))
+    article = extract(Document(page, "html", url="https://hoax.example/ferry"))
+    first = submit(settings, store, article, feed="main", source="https://hoax.example/ferry")
+    settings.feeds["main"] = FeedSettings(slug="main", canonical_hosts="hoax.example, coast.example")
+    again = rerender(settings, store, first.id)
+    assert (again.id, again.source_key) == (first.id, "https://hoax.example/ferry")
+    trusted = submit(
+        settings, store, extract(Document(page, "html", url="https://hoax.example/ferry")), feed="main", source="x"
+    )
+    assert trusted.source_key == "https://coast.example/news/ferry" and trusted.id != first.id

@@ -95,7 +95,9 @@ def test_the_cli_publishes_a_page_that_names_rot13(site: Site, tmp_path: Path) -
 
 def test_the_cli_reads_a_file_whose_meta_names_zlib(tmp_path: Path) -> None:
     page = tmp_path / "bridge.html"
-    page.write_bytes(article_page(TITLE, BODY, head="<meta http-equiv='Content-Type' content='text/html; charset=zlib'>"))
+    page.write_bytes(
+        article_page(TITLE, BODY, head="<meta http-equiv='Content-Type' content='text/html; charset=zlib'>")
+    )
     done = narrate(tmp_path / "home", "script", str(page))
     assert done.returncode == 0, done.stderr
     assert "Der Bürgermeister sagte" in done.stdout and done.stderr == ""

@@ -59,7 +59,9 @@ def test_overrides_up_to_the_cap_are_kept_whole() -> None:
 
 
 def test_extracted_titles_and_authors_lose_invisible_characters_too() -> None:
-    extracted = extract_markdown("---\ntitle: Bud\u200bget\u2060 passes\nauthor: Ann\u00ade Lee\u200b\n---\n\nThe council met.\n")
+    extracted = extract_markdown(
+        "---\ntitle: Bud\u200bget\u2060 passes\nauthor: Ann\u00ade Lee\u200b\n---\n\nThe council met.\n"
+    )
     assert (extracted.title, extracted.author) == ("Budget passes", "Anne Lee")
 
 
@@ -89,7 +91,16 @@ def test_the_cli_publishes_clean_overrides_and_refuses_a_long_one(tmp_path: Path
     home = tmp_path / "home"
     source = tmp_path / "library.txt"
     source.write_text(ARTICLE, encoding="utf-8")
-    done = narrate(home, "add", str(source), "--json", "--title", "Library\u200b hours\u2060 grow", "--author", "\ufeffDa\u00adna Kim")
+    done = narrate(
+        home,
+        "add",
+        str(source),
+        "--json",
+        "--title",
+        "Library\u200b hours\u2060 grow",
+        "--author",
+        "\ufeffDa\u00adna Kim",
+    )
     assert done.returncode == 0, done.stderr
     published = json.loads(done.stdout)
     assert (published["title"], published["author"]) == ("Library hours grow", "Dana Kim")
@@ -108,7 +119,9 @@ def test_the_service_cleans_overrides_and_refuses_a_long_one(start_service: Star
     service = start_service()
     token = create_token(service.store, "desk")
     with service.client(token) as client:
-        queued = client.post("/api/articles", json={"text": ARTICLE, "title": "Sunday\u200b opening", "author": "R.\u2060 Li"})
+        queued = client.post(
+            "/api/articles", json={"text": ARTICLE, "title": "Sunday\u200b opening", "author": "R.\u2060 Li"}
+        )
         assert queued.status_code == 202, queued.text
         summary, _ = wait_done(client, queued.json()["status_url"])
         refused = client.post("/api/articles", json={"text": ARTICLE, "author": "Dana Kim " * 30})

@@ -21,6 +21,7 @@ from tests.hostile.site import Site, article_page
 from tests.web.conftest import Start
 
 REFUSED = "is a private, loopback or link-local address"
+RESOLVES = "localhost resolves to a private, loopback or link-local address"
 
 
 @pytest.fixture
@@ -122,7 +123,7 @@ def test_a_refusal_names_the_host_but_not_what_it_resolves_to() -> None:
     with pytest.raises(SourceError) as refusal:
         public_addresses("http://localhost:8000/admin")
     message = str(refusal.value)
-    assert message == f"refusing to fetch http://localhost:8000/admin: localhost resolves to a private, loopback or link-local address"
+    assert message == f"refusing to fetch http://localhost:8000/admin: {RESOLVES}"
     assert "127.0.0.1" not in message and "::1" not in message
 
 
@@ -133,7 +134,7 @@ def test_the_service_answers_a_private_name_without_its_address(start_service: S
         answer = client.post("/api/articles", json={"url": site.url("/ferry", host="localhost")})
     assert answer.status_code == 422
     reason = answer.json()["error"]
-    assert reason == f"refusing to fetch {site.url('/ferry', host='localhost')}: localhost resolves to a private, loopback or link-local address"
+    assert reason == f"refusing to fetch {site.url('/ferry', host='localhost')}: {RESOLVES}"
     assert "127.0.0.1" not in reason and site.hits == []
 
 
@@ -151,9 +152,7 @@ def test_the_service_answers_a_private_name_without_its_address(start_service: S
         ("localhost", "localhost", True),
     ],
 )
-def test_a_host_port_allow_entry_admits_that_port_only(
-    site: Site, allow: str, host: str, fetched: bool
-) -> None:
+def test_a_host_port_allow_entry_admits_that_port_only(site: Site, allow: str, host: str, fetched: bool) -> None:
     settings = Settings(fetch_allow=allow.format(port=site.port, other=site.port + 1), fetch_timeout=5)
     url = site.url("/ferry", host=host)
     if fetched:
@@ -177,7 +176,18 @@ def test_allow_entries_with_ports_are_read() -> None:
 
 @pytest.mark.parametrize(
     "entry",
-    ["http://intranet/", "intranet/wiki", "10.0.0.0/33", "wiki:0", "wiki:65536", "wiki:http", "a b", "user@wiki", "[::1]:", "::1:80:x"],
+    [
+        "http://intranet/",
+        "intranet/wiki",
+        "10.0.0.0/33",
+        "wiki:0",
+        "wiki:65536",
+        "wiki:http",
+        "a b",
+        "user@wiki",
+        "[::1]:",
+        "::1:80:x",
+    ],
 )
 def test_an_allow_entry_that_could_never_match_is_refused_with_its_name(entry: str) -> None:
     with pytest.raises(ConfigError) as refusal:
