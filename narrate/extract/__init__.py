@@ -49,9 +49,10 @@ def extract(document: Document) -> Article:
 def with_overrides(article: Article, title: str | None, author: str | None) -> Article:
     """``article`` with the title and author a user gave instead of the extracted ones, cleaned like extracted text.
 
-    A blank override keeps what was extracted. One that is too long, or shows nothing once invisible characters
-    are taken out, is refused (ConfigError) rather than cut or ignored: the user asked for exactly this text, so
-    they are told before anything is rendered instead of finding another title published.
+    An override with nothing visible in it (blank, or only control and invisible characters) keeps what was
+    extracted, as an empty one always has. One that is too long is refused (ConfigError) rather than cut: the
+    user asked for exactly this text, so they are told before anything is rendered instead of finding another
+    title published.
     """
     title = _override("title", title, TITLE_MAX_CHARS)
     author = _override("author", author, AUTHOR_MAX_CHARS)
@@ -63,11 +64,7 @@ def with_overrides(article: Article, title: str | None, author: str | None) -> A
 
 
 def _override(name: str, value: str | None, limit: int) -> str:
-    if not value or not value.strip():
-        return ""
-    cleaned = " ".join(without_invisible(value).split())
-    if not cleaned:
-        raise ConfigError(f"the {name} given has no visible characters")
+    cleaned = " ".join(without_invisible(value or "").split())
     if len(cleaned) > limit:
         raise ConfigError(f"the {name} given is {len(cleaned)} characters long; the most is {limit}")
     return cleaned
