@@ -20,6 +20,7 @@ from narrate.engines import check_engine, engine_class, get_engine
 from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.speak import speak
 from narrate.errors import ConfigError
+from narrate.extract.canonical import with_trusted_canonical
 from narrate.finishing import RenderContext, publish_episode, render_files, render_fingerprint, script_from_dict, script_to_dict
 from narrate.publishing import pages
 from narrate.publishing.feed import check_feed
@@ -130,6 +131,7 @@ def submit(
     check_feed(feed_settings)
     name, voice = engine_choice(settings, feed_settings, engine, voice, article.language or "")
     check_engine(name, settings, voice)  # an unknown engine or missing voice fails now, not in a worker
+    article = with_trusted_canonical(article, feed_settings.canonical_hosts)
     source_key = article.canonical_url or f"sha256:{article.content_hash()}"
     episode = store.find(feed, source_key)
     if episode is None:
@@ -153,6 +155,7 @@ def rerender(settings: Settings, store: Store, episode_id: str) -> Episode:
     """Queue the episode again from its stored article (same GUID); the published audio stays until replaced."""
     episode = store.get(episode_id)
     article = article_from_dict(json.loads(episode.article_json))
+    article.claimed_url = None  # the episode keeps the identity it has, whatever canonical_hosts says now
     return submit(
         settings, store, article, feed=episode.feed, source=episode.source, engine=episode.engine, voice=episode.voice
     )

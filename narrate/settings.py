@@ -54,6 +54,9 @@ class FeedSettings:
     """podcast:guid, fixed when the feed is created so that it survives a change of base URL."""
     max_episodes: int = 0
     """0: every episode in the feed; N: only the newest N (the rest are kept)."""
+    canonical_hosts: str = ""
+    """Hosts that are one publisher ("example.org, example-cdn.net"): a page from one of them may name its
+    canonical URL on another. Empty: only on its own site (registrable domain)."""
 
     def to_toml(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
