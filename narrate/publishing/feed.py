@@ -57,12 +57,12 @@ def _check_cover(feed: FeedSettings) -> None:
         with Image.open(path) as image:
             size, kind = image.size, image.format
     except (OSError, UnidentifiedImageError):
-        raise ConfigError(f"feed {feed.slug!r}: cover image {path} is not a readable image") from None
+        raise ConfigError(f"feed {feed.slug!r}: cover_image {path} is not a readable image") from None
     if kind not in ("PNG", "JPEG"):
-        raise ConfigError(f"feed {feed.slug!r}: cover image must be PNG or JPEG, not {kind}")
+        raise ConfigError(f"feed {feed.slug!r}: cover_image must be PNG or JPEG, not {kind}")
     width, height = size
     if width != height or not 1400 <= width <= 3000:
-        raise ConfigError(f"feed {feed.slug!r}: cover image must be square, 1400-3000 px (it is {width}x{height})")
+        raise ConfigError(f"feed {feed.slug!r}: cover_image must be square, 1400-3000 px (it is {width}x{height})")
 
 
 MUSIC_CHECK_SECONDS = 5
@@ -92,9 +92,10 @@ def check_music(feed: FeedSettings) -> None:
             )  # fmt: skip
         except AudioError as error:
             reason = str(error).removeprefix("ffmpeg: ")
+            reason = "it has no audio stream" if "matches no streams" in reason else reason
             raise ConfigError(f"feed {feed.slug!r}: {name} {path} is not audio ffmpeg can decode ({reason})") from None
         if decoded == 0:
-            raise ConfigError(f"feed {feed.slug!r}: {name} {path} holds no sound")
+            raise ConfigError(f"feed {feed.slug!r}: {name} {path} has no audio samples")
 
 
 def check_publishable(settings: Settings, feed: FeedSettings) -> None:
