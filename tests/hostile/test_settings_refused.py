@@ -20,6 +20,7 @@ import imageio_ffmpeg
 import pytest
 
 from narrate import cli
+from narrate.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = ROOT / "examples" / "example-article.txt"
@@ -330,3 +331,34 @@ def test_after_a_bad_environment_the_next_add_still_publishes(tmp_path: Path) ->
     assert added.returncode == 0, added.stderr
     assert f'"audio_url": "{BASE}/audio/main/' in added.stdout
     assert len(list((home / "public/audio/main").iterdir())) == 1  # no orphan beside the episode
+
+
+# -- the service and workers build settings too: submit checks them before an episode exists -----------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"base_url": "javascript:alert(1)"}, {"base_url": "audio.example.org"}, {"gtts_url": "data:,x"},
+     {"feed": {"link": "example.org/news"}}, {"feed": {"intro_audio": "/etc/passwd"}},
+     {"feed": {"outro_audio": "/srv/nowhere.mp3"}}, {"feed": {"language": "English"}}],
+)  # fmt: skip
+def test_submit_refuses_what_would_fail_at_publish_before_an_episode_exists(
+    settings: Settings, change: dict[str, object]
+) -> None:
+    import dataclasses
+
+    from narrate import pipeline
+    from narrate.errors import ConfigError
+    from narrate.extract import extract, read_source
+    from narrate.store import Store
+
+    feed_change = change.pop("feed", None)
+    settings = dataclasses.replace(settings, **change)  # built directly, as the service's tests and tools do
+    if feed_change:
+        settings.feeds["main"] = dataclasses.replace(settings.feed("main"), **feed_change)  # type: ignore[arg-type]
+    store = Store(settings.db_url)
+    article = extract(read_source(str(ARTICLE), settings))
+    with pytest.raises(ConfigError) as refused:
+        pipeline.submit(settings, store, article, feed="main", source=str(ARTICLE))
+    assert str(next(iter(feed_change or change))) in str(refused.value).replace("NARRATE_", "").lower()
+    assert store.episodes() == []  # nothing queued, so nothing to synthesise
