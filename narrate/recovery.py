@@ -43,13 +43,6 @@ def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
         raise
 
 
-def failure_exit_code(reason: object) -> int:
-    """The exit code for a render that ended with ``reason`` (an exception, as the chord's error callback gets it)."""
-    if isinstance(reason, NarrateError):
-        return reason.exit_code
-    return PublishError.exit_code if isinstance(reason, OSError) else INTERNAL_ERROR
-
-
 def fall_back(settings: Settings, store: Store, episode_id: str, render_id: str, error: EngineError) -> str | None:
     """After the engine failed for good: hand the episode to the fallback engine; the new render's id, or None.
 

@@ -271,19 +271,19 @@ MP3_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 
 _RANGES: dict[str, tuple[float, float]] = {
     "loudness_lufs": (-40, -5),
     "true_peak_db": (-9, 0),
-    "fetch_timeout": (0.1, 3600),
+    "fetch_timeout": (0.001, 3600),
     "fetch_max_bytes": (1, 2**40),
     "fetch_max_redirects": (0, 50),
     "max_body_bytes": (1, 2**40),
-    "rate_limit_per_minute": (1, 10**9),
-    "login_attempts_per_minute": (1, 10**9),
+    "rate_limit_per_minute": (0, 10**9),  # 0: no limit
+    "login_attempts_per_minute": (0, 10**9),
     "engine_retries": (0, 100),
     "engine_backoff": (0, 3600),
-    "engine_timeout": (0.1, 3600),
-    "engine_slot_timeout": (0.1, 86400),
+    "engine_timeout": (0.001, 3600),
+    "engine_slot_timeout": (0.001, 86400),
     "cache_max_bytes": (0, 2**50),
     "onnx_threads": (0, 1024),
-    "stale_after": (0.1, 10**7),
+    "stale_after": (0.001, 10**7),
     "render_attempts": (1, 1000),
     "reap_interval": (0, 10**7),  # 0: this process never reaps
     "visibility_timeout": (1, 10**7),
@@ -302,7 +302,8 @@ _HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 
 
 def http_url(value: str, what: str, *, base: bool = False) -> str:
-    """``value`` as an absolute http(s) URL with a host, scheme and host in lower case; else ConfigError naming ``what``.
+    """``value`` as an absolute http(s) URL with a host, its scheme and host in lower case; else ConfigError naming
+    ``what``.
 
     Podcast apps fetch these URLs from anywhere: a relative path, "example.org/news" or "javascript:..." would only
     fail later, at publish. ``base``: a URL other paths are appended to, so it has no query or fragment.

@@ -111,7 +111,11 @@ def test_4_unreadable_source_or_no_article(env: dict[str, str], tmp_path: Path) 
     assert_exit(narrate(env, "add", str(tmp_path / "blank.txt")), 4, "no article text")
 
 
-@pytest.mark.parametrize(("answer", "fragment"), [("500", "gtts: HTTP 500 (gave up after 2 attempts)"), ("silence", "returned silence"), ("html", "HTML page, not audio")])
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [("500", "gtts: HTTP 500 (gave up after 2 attempts)"), ("silence", "returned silence"),
+     ("html", "HTML page, not audio")],
+)  # fmt: skip
 def test_5_an_engine_that_fails_for_good(env: dict[str, str], article: Path, answer: str, fragment: str) -> None:
     with GttsServer(default=answer) as server:
         env.update(NARRATE_ENGINE="gtts", NARRATE_GTTS_URL=server.url, NARRATE_ENGINE_RETRIES="1",

@@ -77,7 +77,8 @@ def check_music(feed: FeedSettings) -> None:
             continue
         path = Path(value)
         if not path.is_file():
-            raise ConfigError(f"feed {feed.slug!r}: {name} {path} {'is not a file' if path.exists() else 'does not exist'}")
+            why = "is not a file" if path.exists() else "does not exist"
+            raise ConfigError(f"feed {feed.slug!r}: {name} {path} {why}")
         decoded = 0
 
         def count(chunk: bytes) -> None:

@@ -267,11 +267,13 @@ def test_a_bad_setting_in_the_config_file_is_refused_at_start(
     assert sorted(p.name for p in home.iterdir()) == ["narrate.toml"]
 
 
-@pytest.mark.parametrize("value", ["HTTPS://Audio.Example.ORG", "https://audio.example.org/", "Http://AUDIO.example.org"])
+@pytest.mark.parametrize(
+    "value", ["HTTPS://Audio.Example.ORG", "https://audio.example.org/", "Http://AUDIO.example.org."]
+)
 def test_a_base_url_in_any_case_is_published_in_lower_case(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    monkeypatch.setenv("NARRATE_BASE_URL", value)
+    monkeypatch.setenv("NARRATE_BASE_URL", value)  # the last: a fully qualified name, with its root dot
     code, err = run_main(capsys, "feed", "edit", "main", "--author", "Desk")
     assert code == 0, err
     scheme = "http" if value.lower().startswith("http:") else "https"
