@@ -265,8 +265,8 @@ class Settings:
         tmp.replace(self.config_path)
 
 
-MP3_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320)
-"""The constant bitrates of MPEG audio (layer III, every sample-rate family) that encoders accept."""
+MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+"""The constant bitrates of MPEG-1 layer III, the format of every episode (44.1 kHz)."""
 
 _RANGES: dict[str, tuple[float, float]] = {
     "loudness_lufs": (-40, -5),
@@ -362,14 +362,23 @@ def _check_service_url(value: str, what: str, schemes: frozenset[str]) -> None:
             raise ConfigError(f"{what}: {redact(url.strip())!r} is not a URL Celery can use (e.g. {example})")
 
 
-def _check_database_url(value: str) -> None:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+SQLALCHEMY_DIALECTS = frozenset({"sqlite", "postgresql", "mysql", "mariadb", "oracle", "mssql"})
+"""SQLAlchemy's own dialects; others register under the "sqlalchemy.dialects" entry points."""
 
-    try:
-        make_url(value).get_dialect()
-    except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as error:
-        raise ConfigError(f"NARRATE_DATABASE_URL {redact(value)!r} is not a usable SQLAlchemy URL: {error}") from None
+
+def _check_database_url(value: str) -> None:
+    # Read without importing SQLAlchemy: importing settings (every worker does) must stay light.
+    found = re.fullmatch(r"([A-Za-z0-9_]+)(?:\+[A-Za-z0-9_]+)?://.*", value.strip(), re.DOTALL)
+    dialect = found.group(1).lower() if found else ""
+    if dialect not in SQLALCHEMY_DIALECTS:
+        from importlib.metadata import entry_points
+
+        plugins = {e.name.split(".")[0].lower() for e in entry_points(group="sqlalchemy.dialects")}
+        if dialect not in plugins:
+            raise ConfigError(
+                f"NARRATE_DATABASE_URL {redact(value)!r} is not a usable SQLAlchemy URL "
+                "(dialect[+driver]://..., e.g. sqlite:///narrate.db or postgresql+psycopg://user@host/db)"
+            )
 
 
 def _default_of(f: dataclasses.Field[Any]) -> Any:

@@ -233,6 +233,7 @@ BAD_ENVIRONMENT = [
     ("NARRATE_DATABASE_URL", "not a url at all", "not a usable SQLAlchemy URL"),
     ("NARRATE_DATABASE_URL", "nosuchdb://u@h/d", "not a usable SQLAlchemy URL"),
     ("NARRATE_BITRATE_KBPS", "65", "MP3 bitrate"),
+    ("NARRATE_BITRATE_KBPS", "16", "MP3 bitrate"),  # MPEG-2 only: not at 44.1 kHz
     ("NARRATE_LOUDNESS_LUFS", "nan", "between"),
     ("NARRATE_LOUDNESS_LUFS", "19", "between"),
     ("NARRATE_TRUE_PEAK_DB", "3", "between"),
