@@ -175,6 +175,9 @@ def test_music_given_by_a_relative_path_is_stored_absolute(
     assert code == 0, err
     # A worker started in another directory finds it too.
     assert f'intro_audio = "{tmp_path / "jingle.wav"}"' in (feed_home / "narrate.toml").read_text()
+    code, err = run_main(capsys, "feed", "edit", "main", "--intro-audio", "")  # an empty value turns it off
+    assert code == 0, err
+    assert 'intro_audio = ""' in (feed_home / "narrate.toml").read_text()
 
 
 # -- a feed's other fields -----------------------------------------------------------------------------------
