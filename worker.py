@@ -26,7 +26,7 @@ from celery import Celery, Task, chord, group
 from celery.signals import worker_ready, worker_shutdown
 from kombu.exceptions import OperationalError
 
-from narrate.errors import EngineError, UnavailableError
+from narrate.errors import INTERNAL_ERROR, EngineError, UnavailableError
 from narrate.logs import install_redaction
 from narrate.settings import Settings
 
@@ -133,7 +133,8 @@ def failed(request: Any, exc: Exception, traceback: Any, episode_id: str, render
 
     _, store = context()
     if recovery.is_pending(store, episode_id, render_id):  # keep a more precise reason a task recorded
-        store.change(episode_id, render_id, status="failed", reason=str(exc) or type(exc).__name__)
+        code = getattr(exc, "exit_code", INTERNAL_ERROR)  # what `narrate add` exits with
+        store.change(episode_id, render_id, status="failed", reason=str(exc) or type(exc).__name__, exit_code=code)
 
 
 def send_render(episode_id: str, render_id: str) -> None:

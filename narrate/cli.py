@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from narrate.errors import ConfigError, NarrateError
+from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError
 from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
 from narrate.store import Episode, Status, Store
 
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         message = " ".join(str(error).split()[:40])
         print(f"narrate: internal error: {type(error).__name__}: {message}", file=sys.stderr)
-        return 70
+        return INTERNAL_ERROR
 
 
 # -- add -------------------------------------------------------------------------------------------------
@@ -69,7 +69,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     _report(episode, settings, args.json)
     if episode.status != Status.PUBLISHED.value:
         print(f"narrate: error: {episode.reason or 'render failed'}", file=sys.stderr)
-        return 1
+        # The failure's own code (5 engine, 6 audio, 7 publishing, ...), recorded with the reason by the render.
+        return episode.exit_code or INTERNAL_ERROR
     return 0
 
 
@@ -288,10 +289,12 @@ def cmd_feed_edit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _save_feed(settings: Settings, feed: FeedSettings) -> int:
-    from narrate.publishing.feed import check_feed
+    from narrate.publishing.feed import check_publishable
     from narrate.publishing.publish import publish_feed
 
-    check_feed(feed)
+    # Every value is checked before anything is written: a refused edit leaves narrate.toml as it was.
+    feed = feed.checked()
+    check_publishable(settings, feed)
     settings.feeds[feed.slug] = feed
     settings.save_feeds()
     path = publish_feed(settings, Store(settings.db_url, settings.public_dir), feed.slug)

@@ -23,7 +23,7 @@ from narrate.errors import ConfigError
 from narrate.extract.canonical import with_trusted_canonical
 from narrate.finishing import RenderContext, publish_episode, render_files, render_fingerprint, script_from_dict, script_to_dict
 from narrate.publishing import pages
-from narrate.publishing.feed import check_feed
+from narrate.publishing.feed import check_publishable
 from narrate.publishing.files import remove
 from narrate.publishing.listing import listing
 from narrate.publishing.publish import feed_lock, publish_feed
@@ -126,9 +126,14 @@ def submit(
     engine: str = "",
     voice: str = "",
 ) -> Episode:
-    """Create the episode, or reset the existing one for the same article (same GUID), as queued."""
+    """Create the episode, or reset the existing one for the same article (same GUID), as queued.
+
+    Everything that could refuse the episode at publish (the base URL, the feed, its cover and music, the engine and
+    voice) is checked here, before any synthesis: a render never speaks a whole article only to fail at the end.
+    """
+    settings.check()
     feed_settings = settings.feed(feed)
-    check_feed(feed_settings)
+    check_publishable(settings, feed_settings)
     name, voice = engine_choice(settings, feed_settings, engine, voice, article.language or "")
     check_engine(name, settings, voice)  # an unknown engine or missing voice fails now, not in a worker
     article = with_trusted_canonical(article, feed_settings.canonical_hosts)
@@ -144,7 +149,7 @@ def submit(
         for column, value in listing(article, feed_settings).items():
             setattr(episode, column, value)
     episode.engine, episode.voice = name, voice
-    episode.status, episode.reason = Status.QUEUED.value, None
+    episode.status, episode.reason, episode.exit_code = Status.QUEUED.value, None, None
     episode.render_id = uuid.uuid4().hex
     episode.segments_total = episode.segments_done = episode.phase_progress = episode.attempts = 0
     episode.notice = None

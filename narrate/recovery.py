@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from narrate.errors import EngineError, NarrateError, NotFoundError, UnavailableError
+from narrate.errors import INTERNAL_ERROR, EngineError, NarrateError, NotFoundError, PublishError, UnavailableError
 from narrate.pipeline import engine_choice
 from narrate.settings import Settings
 from narrate.store import Status, Store, utcnow
@@ -29,16 +29,17 @@ def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
     except UnavailableError:
         raise  # the database or broker is down for now: the task retries; nothing to record (or able to)
     except NarrateError as error:
-        store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error))
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error), exit_code=error.exit_code)
         raise
-    except OSError as error:  # a full disk, an unwritable directory
+    except OSError as error:  # a full disk, an unwritable directory: publishing failed
         where = f" {error.filename}" if error.filename else ""
         reason = f"cannot write{where}: {error.strerror or error}"
-        store.change(episode_id, render_id, status=Status.FAILED.value, reason=reason)
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=reason, exit_code=PublishError.exit_code)
         raise
     except Exception as error:
         log.exception("render %s of episode %s crashed", render_id, episode_id)
-        store.change(episode_id, render_id, status=Status.FAILED.value, reason=f"internal error: {error}")
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=f"internal error: {error}",
+                     exit_code=INTERNAL_ERROR)  # fmt: skip
         raise
 
 
@@ -58,7 +59,7 @@ def fall_back(settings: Settings, store: Store, episode_id: str, render_id: str,
     notice = f"{episode.engine} failed ({error}); read by {name} instead"
     moved = store.change(
         episode_id, render_id, engine=name, voice=voice, render_id=new_render, status=Status.QUEUED.value,
-        reason=None, notice=notice, segments_total=0, segments_done=0, phase_progress=0,
+        reason=None, exit_code=None, notice=notice, segments_total=0, segments_done=0, phase_progress=0,
     )  # fmt: skip
     if moved:
         log.warning("episode %s: %s", episode_id, notice)
@@ -117,7 +118,9 @@ def reap(
                 f"render stalled: no progress for {_span(settings.stale_after)} "
                 f"({tries} {'attempt' if tries == 1 else 'attempts'})"
             )
-            count += store.change(episode.id, episode.render_id, status=Status.FAILED.value, reason=reason)
+            # No worker finished it in time: the workers (or their broker) are not there to do the work.
+            count += store.change(episode.id, episode.render_id, status=Status.FAILED.value, reason=reason,
+                                  exit_code=UnavailableError.exit_code)  # fmt: skip
             continue
         new_render = uuid.uuid4().hex
         if store.change(

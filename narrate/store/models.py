@@ -52,6 +52,8 @@ class Episode(Base):
 
     status: Mapped[str] = mapped_column(String(16), default=Status.QUEUED.value, index=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    exit_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """A failed render's kind, as the CLI's exit code (narrate.errors): 5 engine, 6 audio, 7 publishing, ..."""
     render_id: Mapped[str] = mapped_column(String(32), default="")
     """The render in charge; a stale render's result is discarded."""
     segments_total: Mapped[int] = mapped_column(Integer, default=0)
