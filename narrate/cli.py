@@ -367,15 +367,15 @@ def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from narrate.web import app as web
-
     from narrate.logs import redact
+    from narrate.web import app as web
+    from narrate.web.server import server_config
 
+    app = web.create_app(settings)  # refuses bad settings before anything listens
     mode = f"broker {redact(settings.broker_url)}" if settings.broker_url else "embedded renderer (no broker)"
     print(f"narrate: serving {settings.public_dir} and the staff API on http://{args.host}:{args.port} ({mode})",
           file=sys.stderr)
-    uvicorn.run(web.create_app(settings), host=args.host, port=args.port, log_level="warning",
-                proxy_headers=True, server_header=False)
+    uvicorn.Server(server_config(app, settings, host=args.host, port=args.port, log_level="warning")).run()
     return 0
 
 
