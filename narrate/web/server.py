@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from typing import Any
 
 import h11
@@ -18,6 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from narrate.errors import ConfigError
 from narrate.settings import Settings
 
 KEEP_ALIVE_SECONDS = 5
@@ -87,6 +89,8 @@ def server_config(app: FastAPI, settings: Settings, **options: Any) -> uvicorn.C
     uvicorn believes X-Forwarded-For from any loopback peer by default; the app decides instead, from
     settings.trusted_proxies (narrate/web/app.py).
     """
+    if not (math.isfinite(settings.header_timeout) and settings.header_timeout > 0):
+        raise ConfigError(f"header_timeout must be a number of seconds above 0, got {settings.header_timeout!r}")
     protocol = type("HeaderDeadlineProtocol", (HeaderDeadlineProtocol,), {"header_timeout": settings.header_timeout})
     return uvicorn.Config(
         app,

@@ -158,3 +158,15 @@ def test_narrate_serve_cuts_off_slow_headers(narrate_serve: str) -> None:
     assert TIMEOUT * 0.9 <= seconds < TIMEOUT + SLACK
     assert answer.startswith(b"HTTP/1.1 408 ")
     assert httpx.get(narrate_serve + "/staff", timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "nan", "inf"])
+def test_narrate_serve_refuses_a_header_timeout_that_is_no_deadline(tmp_path: Path, seconds: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
+    env.update(NARRATE_HOME=str(tmp_path / "home"), NARRATE_HEADER_TIMEOUT=seconds)
+    done = subprocess.run([sys.executable, "-m", "narrate.cli", "serve", "--port", "9"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert done.stderr.strip().splitlines() == [
+        f"narrate: error: header_timeout must be a number of seconds above 0, got {float(seconds)!r}"
+    ]
