@@ -19,6 +19,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from fastapi import FastAPI
+
+from narrate.errors import ConfigError
+from narrate.settings import Settings
+from narrate.web.server import server_config
 
 from tests.web.conftest import Start
 from tests.web.service import Running
@@ -160,7 +165,14 @@ def test_narrate_serve_cuts_off_slow_headers(narrate_serve: str) -> None:
     assert httpx.get(narrate_serve + "/staff", timeout=5).status_code == 200
 
 
-@pytest.mark.parametrize("seconds", ["0", "-1", "nan", "inf"])
+@pytest.mark.parametrize("seconds", [-1.0, float("nan"), float("inf"), -0.0])
+def test_a_header_timeout_that_is_no_deadline_is_refused(seconds: float) -> None:
+    with pytest.raises(ConfigError) as refused:
+        server_config(FastAPI(), Settings(header_timeout=seconds))
+    assert str(refused.value) == f"header_timeout must be a number of seconds above 0, got {seconds!r}"
+
+
+@pytest.mark.parametrize("seconds", ["0"])
 def test_narrate_serve_refuses_a_header_timeout_that_is_no_deadline(tmp_path: Path, seconds: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
     env.update(NARRATE_HOME=str(tmp_path / "home"), NARRATE_HEADER_TIMEOUT=seconds)
