@@ -86,7 +86,8 @@ def test_a_proxy_not_listed_is_not_believed(start_service: Start) -> None:
 def test_an_entry_that_is_not_an_address_or_network_is_refused(setting: str) -> None:
     with pytest.raises(ConfigError) as refused:
         trusted_proxies(setting)
-    assert str(refused.value).startswith("trusted_proxies: ") and "is not an IP address or network" in str(refused.value)
+    message = str(refused.value)
+    assert message.startswith("trusted_proxies: ") and "is not an IP address or network" in message
     with pytest.raises(ConfigError):
         create_app(Settings(trusted_proxies=setting))
 
@@ -105,7 +106,8 @@ def test_narrate_serve_refuses_a_bad_trusted_proxy_in_one_line(tmp_path: Path) -
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
     assert done.stderr.strip().splitlines() == [
-        "narrate: error: trusted_proxies: '127.0.0.1:8080' is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)"
+        "narrate: error: trusted_proxies: '127.0.0.1:8080' is not an IP address or network"
+        " (e.g. 127.0.0.1 or 10.0.0.0/8)"
     ]
 
 

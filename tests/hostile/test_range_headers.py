@@ -40,7 +40,9 @@ def audio(start_service: Start, home: Path) -> Running:
         f"bytes={'0' * 4400}2048-",  # leading zeros do not make it small enough to be inside the file
     ],
 )
-def test_a_huge_first_position_is_416_with_the_size(audio: Running, asked: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_huge_first_position_is_416_with_the_size(
+    audio: Running, asked: str, caplog: pytest.LogCaptureFixture
+) -> None:
     with audio.client() as client, caplog.at_level(logging.INFO):
         answer = client.get(PATH, headers={"Range": asked})
     assert answer.status_code == 416
