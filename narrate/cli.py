@@ -394,16 +394,18 @@ def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from narrate.web import app as web
-
     from narrate.logs import redact
+    from narrate.web import app as web
+    from narrate.web.server import server_config
 
+    # Both refuse bad settings (ConfigError, one line) before anything listens.
+    config = server_config(web.create_app(settings), settings, host=args.host, port=args.port, log_level="warning")
     mode = f"broker {redact(settings.broker_url)}" if settings.broker_url else "embedded renderer (no broker)"
     print(f"narrate: serving {settings.public_dir} and the staff API on http://{args.host}:{args.port} ({mode})",
           file=sys.stderr)
-    uvicorn.run(web.create_app(settings), host=args.host, port=args.port, log_level="warning",
-                proxy_headers=True, server_header=False)
-    return 0
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 3  # as uvicorn.run: the app's start-up failed (its log says why)
 
 
 # -- parser ----------------------------------------------------------------------------------------------

@@ -126,6 +126,13 @@ class Settings:
     """Staff API requests per token per minute."""
     login_attempts_per_minute: int = 10
     """NARRATE_LOGIN_ATTEMPTS_PER_MINUTE: staff sign-ins per client address per minute (brute-force guard)."""
+    trusted_proxies: str = ""
+    """NARRATE_TRUSTED_PROXIES: addresses or networks of the reverse proxies in front of the service (comma-separated,
+    e.g. "127.0.0.1,10.0.0.0/8"), the only peers whose X-Forwarded-For and X-Forwarded-Proto are believed (for the
+    sign-in limit and logs). Empty: none; every client is its connection's address."""
+    header_timeout: float = 10.0
+    """NARRATE_HEADER_TIMEOUT: seconds a client has to send a request's line and headers before the service closes
+    the connection (408), so that slow clients cannot hold connections."""
     embed_ancestors: str = "*"
     """NARRATE_EMBED_ANCESTORS: CSP frame-ancestors of the embed player only, e.g. "https://news.example.org";
     "*" by default because publishers put the player on their own sites. Every other page may not be framed."""

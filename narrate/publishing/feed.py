@@ -136,8 +136,7 @@ def cover(settings: Settings, feed: FeedSettings) -> Cover:
     target = settings.public_dir / relative
     if not target.exists():
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, data)
+            write_atomic(target, data)  # makes the folder too, readable by the web server
         except OSError as error:
             raise PublishError(f"cannot write {target}: {error.strerror or error}") from None
     return Cover(relative, data, mime)
@@ -201,8 +200,7 @@ def rebuild_feed(settings: Settings, feed: FeedSettings, episodes: list[Episode]
         xml = build_rss(channel(settings, feed, art.path), [item(settings, e) for e in episodes])
     target = settings.public_dir / paths.feed_path(feed.slug)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, xml)
+        write_atomic(target, xml)  # makes the folder too, readable by the web server
     except OSError as error:
         raise PublishError(f"cannot write feed {target}: {error.strerror or error}") from None
     return target
