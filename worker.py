@@ -69,6 +69,7 @@ def context() -> tuple[Settings, Store]:
     from narrate.store import Store
 
     settings = Settings.load()
+    settings.make_home()
     return settings, Store(settings.db_url, settings.public_dir)
 
 

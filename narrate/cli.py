@@ -25,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="narrate: %(message)s")
     try:
         settings = Settings.load()
+        if args.handler is not cmd_script:  # the one command that only reads
+            settings.make_home()
         return int(args.handler(args, settings))
     except NarrateError as error:
         print(f"narrate: error: {error}", file=sys.stderr)

@@ -266,13 +266,20 @@ class Settings:
             if not (math.isfinite(value) and low <= value <= high):
                 raise ConfigError(f"NARRATE_{name.upper()} must be between {low:g} and {high:g}, got {value!r}")
 
+    def make_home(self) -> None:
+        """Create NARRATE_HOME when missing, whatever the umask: others may pass through it to public/ (which a web
+        server running as its own user serves) but not list it; what else it holds stays private."""
+        if not self.home.is_dir():
+            self.home.mkdir(parents=True, exist_ok=True)
+            self.home.chmod(0o711)
+
     def save_feeds(self) -> None:
         """Write the feeds back to the config file, keeping its other keys."""
         import tomli_w
 
         data = _read_config(self.config_path)
         data["feeds"] = {slug: feed.to_toml() for slug, feed in sorted(self.feeds.items())}
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.make_home()
         tmp = self.config_path.with_suffix(".toml.tmp")
         tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
         tmp.replace(self.config_path)

@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The service over ``settings`` (default: Settings.load())."""
     install_redaction()  # before anything is logged: tokens, session ids and URL passwords never reach a log
     settings = settings or Settings.load()
+    settings.make_home()
     framing = embed_policy(settings.embed_ancestors)
     proxies = trusted_proxies(settings.trusted_proxies)
     store = Store(settings.db_url, settings.public_dir)

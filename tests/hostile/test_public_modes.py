@@ -56,9 +56,7 @@ def published() -> Iterator[tuple[Path, str]]:
     """(public dir, base URL) after renders under umask 077: two feeds, a re-render, and one real Piper episode."""
     top = Path(tempfile.mkdtemp(prefix="narrate-modes-"))  # mkdtemp makes it 0700: nobody could not reach public/
     top.chmod(0o755)
-    home = top / "home"
-    home.mkdir()
-    home.chmod(0o755)  # the operator's data root: public/ inside it is what the web server is given
+    home = top / "home"  # made by narrate itself, under that umask: others may pass through it to public/
     base = f"http://127.0.0.1:{free_port()}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
     env.update(NARRATE_HOME=str(home), NARRATE_BASE_URL=base, NARRATE_ENGINE="tone")
@@ -162,5 +160,6 @@ def test_every_public_file_is_0644_and_every_folder_0755(published: tuple[Path, 
     wrong = {p: oct(m) for p, m in modes.items() if m != (0o755 if (public / p).is_dir() else 0o644)}
     assert wrong == {}
     assert stat.S_IMODE(public.stat().st_mode) == 0o755
+    assert stat.S_IMODE(public.parent.stat().st_mode) == 0o711  # NARRATE_HOME: passable, not listable
     assert not [p for p in modes if Path(p).name.startswith(".")]  # no temporary file left behind
     assert len([p for p in modes if p.endswith(".mp3")]) == 3
