@@ -27,7 +27,7 @@ from celery.signals import celeryd_after_setup, worker_ready, worker_shutdown
 from kombu import Queue
 from kombu.exceptions import OperationalError
 
-from narrate.errors import EngineError, UnavailableError
+from narrate.errors import INTERNAL_ERROR, EngineError, UnavailableError
 from narrate.logs import install_redaction
 from narrate.settings import Settings
 
@@ -75,7 +75,8 @@ def context() -> tuple[Settings, Store]:
     from narrate.store import Store
 
     settings = Settings.load()
-    return settings, Store(settings.db_url)
+    settings.make_home()
+    return settings, Store(settings.db_url, settings.public_dir)
 
 
 class NarrateTask(Task):  # type: ignore[misc]
@@ -140,7 +141,8 @@ def failed(request: Any, exc: Exception, traceback: Any, episode_id: str, render
 
     _, store = context()
     if recovery.is_pending(store, episode_id, render_id):  # keep a more precise reason a task recorded
-        store.change(episode_id, render_id, status="failed", reason=str(exc) or type(exc).__name__)
+        code = getattr(exc, "exit_code", INTERNAL_ERROR)  # what `narrate add` exits with
+        store.change(episode_id, render_id, status="failed", reason=str(exc) or type(exc).__name__, exit_code=code)
 
 
 def send_render(episode_id: str, render_id: str) -> None:
@@ -154,11 +156,16 @@ def send_render(episode_id: str, render_id: str) -> None:
         ) from None
 
 
+def send_finish(episode_id: str, render_id: str) -> None:
+    """Queue the finishing step again (its chord's callback was lost with a worker that died assembling)."""
+    finish.apply_async(([], episode_id, render_id), retry=False)
+
+
 @app.task(name="narrate.reap", base=NarrateTask, ignore_result=True)
 def reap() -> int:
     from narrate import recovery
 
-    return recovery.reap(*context(), send_render)
+    return recovery.reap(*context(), send_render, send_finish)
 
 
 @celeryd_after_setup.connect

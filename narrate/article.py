@@ -38,6 +38,10 @@ class Article:
     language: str | None = None
     """ISO 639-1 code such as "en", when the page says or detection is confident."""
     canonical_url: str | None = None
+    """The address that identifies the article (and its episode): the canonical URL the page declares when it
+    is on the page's own site, else the address the page was fetched from (see extract.canonical)."""
+    claimed_url: str | None = None
+    """A canonical URL the page declared on another site: not trusted unless the feed lists both sites."""
     summary: str | None = None
     """The page's own description (meta description), when it has one."""
 
@@ -59,6 +63,7 @@ def article_to_dict(article: Article) -> dict[str, object]:
         "site": article.site,
         "language": article.language,
         "canonical_url": article.canonical_url,
+        "claimed_url": article.claimed_url,
         "summary": article.summary,
         "blocks": [[b.kind, b.text, b.level] for b in article.blocks],
     }
@@ -74,6 +79,7 @@ def article_from_dict(data: dict[str, object]) -> Article:
         site=data.get("site"),  # type: ignore[arg-type]
         language=data.get("language"),  # type: ignore[arg-type]
         canonical_url=data.get("canonical_url"),  # type: ignore[arg-type]
+        claimed_url=data.get("claimed_url"),  # type: ignore[arg-type]
         summary=data.get("summary"),  # type: ignore[arg-type]
         blocks=[Block(kind, text, level) for kind, text, level in blocks],  # type: ignore[union-attr]
     )

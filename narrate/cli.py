@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from narrate.errors import ConfigError, NarrateError
+from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError
 from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
 from narrate.store import Episode, Status, Store
 
@@ -25,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="narrate: %(message)s")
     try:
         settings = Settings.load()
+        if args.handler is not cmd_script:  # the one command that only reads
+            settings.make_home()
         return int(args.handler(args, settings))
     except NarrateError as error:
         print(f"narrate: error: {error}", file=sys.stderr)
@@ -37,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         message = " ".join(str(error).split()[:40])
         print(f"narrate: internal error: {type(error).__name__}: {message}", file=sys.stderr)
-        return 70
+        return INTERNAL_ERROR
 
 
 # -- add -------------------------------------------------------------------------------------------------
@@ -47,7 +49,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from narrate import pipeline
 
     article = _article(args, settings)
-    store = Store(settings.db_url)
+    store = Store(settings.db_url, settings.public_dir)
     episode = pipeline.submit(
         settings, store, article, feed=args.feed, source=args.source, engine=args.engine, voice=args.voice
     )
@@ -69,7 +71,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     _report(episode, settings, args.json)
     if episode.status != Status.PUBLISHED.value:
         print(f"narrate: error: {episode.reason or 'render failed'}", file=sys.stderr)
-        return 1
+        # The failure's own code (5 engine, 6 audio, 7 publishing, ...), recorded with the reason by the render.
+        return episode.exit_code or INTERNAL_ERROR
     return 0
 
 
@@ -249,7 +252,7 @@ def cmd_lexicon_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_episodes(args: argparse.Namespace, settings: Settings) -> int:
-    episodes = Store(settings.db_url).episodes(feed=args.feed)
+    episodes = Store(settings.db_url, settings.public_dir).episodes(feed=args.feed)
     if args.json:
         print(json.dumps([episode_json(e, settings) for e in episodes], indent=2))
         return 0
@@ -288,13 +291,15 @@ def cmd_feed_edit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _save_feed(settings: Settings, feed: FeedSettings) -> int:
-    from narrate.publishing.feed import check_feed
+    from narrate.publishing.feed import check_publishable
     from narrate.publishing.publish import publish_feed
 
-    check_feed(feed)
+    # Every value is checked before anything is written: a refused edit leaves narrate.toml as it was.
+    feed = feed.checked()
+    check_publishable(settings, feed)
     settings.feeds[feed.slug] = feed
     settings.save_feeds()
-    path = publish_feed(settings, Store(settings.db_url), feed.slug)
+    path = publish_feed(settings, Store(settings.db_url, settings.public_dir), feed.slug)
     print(f"feed {feed.slug}: {path}")
     return 0
 
@@ -335,13 +340,37 @@ def _apply_feed_options(feed: FeedSettings, args: argparse.Namespace) -> FeedSet
     return feed
 
 
+# -- db ------------------------------------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.logs import redact
+    from narrate.store import connect, schema
+
+    before, after = schema.upgrade(connect(settings.db_url))
+    change = f"already at schema {after}" if before == after else f"schema {before or 'none'} -> {after}"
+    print(f"database {redact(settings.db_url)}: {change}")
+    return 0
+
+
+def cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.logs import redact
+    from narrate.store.copy import copy_database
+
+    counts = copy_database(Store(settings.db_url), args.to)
+    rows = ", ".join(f"{count} {table}" for table, count in counts.items())
+    print(f"copied {rows} into {redact(args.to)}; every count checked. Use it from now on with:")
+    print(f"export NARRATE_DATABASE_URL='{args.to}'")
+    return 0
+
+
 # -- token and serve -------------------------------------------------------------------------------------
 
 
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.web.tokens import create_token
 
-    token = create_token(Store(settings.db_url), args.name)
+    token = create_token(Store(settings.db_url, settings.public_dir), args.name)
     print(f"token {args.name!r} created; it is shown only now, store it safely:")
     print(token)
     return 0
@@ -350,7 +379,7 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.web.tokens import list_tokens
 
-    for token in list_tokens(Store(settings.db_url)):
+    for token in list_tokens(Store(settings.db_url, settings.public_dir)):
         state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
         print(f"{token.name:<24} created {token.created_at:%Y-%m-%d}  {state}")
     return 0
@@ -359,7 +388,7 @@ def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.web.tokens import revoke_token
 
-    revoke_token(Store(settings.db_url), args.name)
+    revoke_token(Store(settings.db_url, settings.public_dir), args.name)
     print(f"token {args.name!r} revoked")
     return 0
 
@@ -367,16 +396,18 @@ def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from narrate.web import app as web
-
     from narrate.logs import redact
+    from narrate.web import app as web
+    from narrate.web.server import server_config
 
+    # Both refuse bad settings (ConfigError, one line) before anything listens.
+    config = server_config(web.create_app(settings), settings, host=args.host, port=args.port, log_level="warning")
     mode = f"broker {redact(settings.broker_url)}" if settings.broker_url else "embedded renderer (no broker)"
     print(f"narrate: serving {settings.public_dir} and the staff API on http://{args.host}:{args.port} ({mode})",
           file=sys.stderr)
-    uvicorn.run(web.create_app(settings), host=args.host, port=args.port, log_level="warning",
-                proxy_headers=True, server_header=False)
-    return 0
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 3  # as uvicorn.run: the app's start-up failed (its log says why)
 
 
 # -- parser ----------------------------------------------------------------------------------------------
@@ -423,6 +454,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("slug")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_feed_show)
+
+    db = commands.add_parser("db", help="the database: upgrade its schema, copy it into another")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply the schema migrations the database lacks").set_defaults(
+        handler=cmd_db_upgrade
+    )
+    copy = db_commands.add_parser("copy", help="copy every record into a new, empty database (SQLite <-> PostgreSQL)")
+    copy.add_argument("--to", required=True, metavar="URL", help="the new database, e.g. postgresql+psycopg://host/db")
+    copy.set_defaults(handler=cmd_db_copy)
 
     token = commands.add_parser("token", help="create, list and revoke staff API tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")

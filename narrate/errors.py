@@ -11,10 +11,14 @@
     └── UnavailableError         the database or the broker cannot be reached just now (tasks retry)
 
 The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``; the HTTP
-service maps ``error.http_status`` to a 4xx/5xx with a JSON reason.
+service maps ``error.http_status`` to a 4xx/5xx with a JSON reason. Anything else that escapes is a bug: the CLI
+says "internal error" and exits INTERNAL_ERROR (70, EX_SOFTWARE in sysexits.h).
 """
 
 from __future__ import annotations
+
+INTERNAL_ERROR = 70
+"""Exit code of an unexpected failure (a bug), distinct from every NarrateError."""
 
 
 class NarrateError(Exception):

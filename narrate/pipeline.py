@@ -20,9 +20,10 @@ from narrate.engines import check_engine, engine_class, get_engine
 from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.speak import speak
 from narrate.errors import ConfigError, SourceError
+from narrate.extract.canonical import with_trusted_canonical
 from narrate.finishing import RenderContext, publish_episode, render_files, render_fingerprint, script_from_dict, script_to_dict
 from narrate.publishing import pages
-from narrate.publishing.feed import check_feed
+from narrate.publishing.feed import check_publishable
 from narrate.publishing.files import remove
 from narrate.publishing.listing import listing
 from narrate.publishing.publish import feed_lock, publish_feed
@@ -172,12 +173,18 @@ def submit(
     engine: str = "",
     voice: str = "",
 ) -> Episode:
-    """Create the episode, or reset the existing one for the same article (same GUID), as queued."""
+    """Create the episode, or reset the existing one for the same article (same GUID), as queued.
+
+    Everything that could refuse the episode at publish (the base URL, the feed, its cover and music, the engine and
+    voice) is checked here, before any synthesis: a render never speaks a whole article only to fail at the end.
+    """
+    settings.check()
     check_length(settings, article)
     feed_settings = settings.feed(feed)
-    check_feed(feed_settings)
+    check_publishable(settings, feed_settings)
     name, voice = engine_choice(settings, feed_settings, engine, voice, article.language or "")
     check_engine(name, settings, voice)  # an unknown engine or missing voice fails now, not in a worker
+    article = with_trusted_canonical(article, feed_settings.canonical_hosts)
     source_key = article.canonical_url or f"sha256:{article.content_hash()}"
     episode = store.find(feed, source_key)
     if episode is None:
@@ -190,7 +197,7 @@ def submit(
         for column, value in listing(article, feed_settings).items():
             setattr(episode, column, value)
     episode.engine, episode.voice = name, voice
-    episode.status, episode.reason = Status.QUEUED.value, None
+    episode.status, episode.reason, episode.exit_code = Status.QUEUED.value, None, None
     episode.render_id = uuid.uuid4().hex
     episode.segments_total = episode.segments_done = episode.phase_progress = episode.attempts = 0
     episode.notice = None
@@ -201,6 +208,7 @@ def rerender(settings: Settings, store: Store, episode_id: str) -> Episode:
     """Queue the episode again from its stored article (same GUID); the published audio stays until replaced."""
     episode = store.get(episode_id)
     article = article_from_dict(json.loads(episode.article_json))
+    article.claimed_url = None  # the episode keeps the identity it has, whatever canonical_hosts says now
     return submit(
         settings, store, article, feed=episode.feed, source=episode.source, engine=episode.engine, voice=episode.voice
     )

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from narrate.errors import EngineError, NarrateError, NotFoundError, UnavailableError
+from narrate.errors import INTERNAL_ERROR, EngineError, NarrateError, NotFoundError, PublishError, UnavailableError
 from narrate.pipeline import engine_choice
 from narrate.settings import Settings
 from narrate.store import Status, Store, utcnow
@@ -29,16 +29,17 @@ def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
     except UnavailableError:
         raise  # the database or broker is down for now: the task retries; nothing to record (or able to)
     except NarrateError as error:
-        store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error))
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error), exit_code=error.exit_code)
         raise
-    except OSError as error:  # a full disk, an unwritable directory
+    except OSError as error:  # a full disk, an unwritable directory: publishing failed
         where = f" {error.filename}" if error.filename else ""
         reason = f"cannot write{where}: {error.strerror or error}"
-        store.change(episode_id, render_id, status=Status.FAILED.value, reason=reason)
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=reason, exit_code=PublishError.exit_code)
         raise
     except Exception as error:
         log.exception("render %s of episode %s crashed", render_id, episode_id)
-        store.change(episode_id, render_id, status=Status.FAILED.value, reason=f"internal error: {error}")
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=f"internal error: {error}",
+                     exit_code=INTERNAL_ERROR)  # fmt: skip
         raise
 
 
@@ -58,7 +59,7 @@ def fall_back(settings: Settings, store: Store, episode_id: str, render_id: str,
     notice = f"{episode.engine} failed ({error}); read by {name} instead"
     moved = store.change(
         episode_id, render_id, engine=name, voice=voice, render_id=new_render, status=Status.QUEUED.value,
-        reason=None, notice=notice, segments_total=0, segments_done=0, phase_progress=0,
+        reason=None, exit_code=None, notice=notice, segments_total=0, segments_done=0, phase_progress=0,
     )  # fmt: skip
     if moved:
         log.warning("episode %s: %s", episode_id, notice)
@@ -78,20 +79,31 @@ def is_pending(store: Store, episode_id: str, render_id: str) -> bool:
     return episode.render_id == render_id and episode.status not in (Status.PUBLISHED.value, Status.FAILED.value)
 
 
-def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now: dt.datetime | None = None) -> int:
-    """Send again renders that have not moved for settings.stale_after seconds; returns how many it handled.
+def reap(
+    settings: Settings,
+    store: Store,
+    send: Callable[[str, str], None],
+    finish: Callable[[str, str], None] | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Take up renders that stopped moving; returns how many it handled.
 
     The database says queued or rendering, and that is what the reaper trusts:
+    - rendering with every segment synthesised and no progress for settings.finish_after seconds: the worker that
+      was assembling it died. ``finish`` queues the finishing step again, under the same render id (a second run of
+      it finds the first's result, or waits for it): published in about a minute, not after stale_after.
     - queued: the message may be lost (a broker that keeps nothing on disk restarted) or only waiting behind a
       long queue. It is sent again under the same render id, which costs a duplicate nothing (see is_pending).
-    - rendering with no progress: its worker died and the broker did not hand its tasks on, or a chord's callback
-      never came. It is rendered again under a new render id, so the old render can no longer publish, and after
-      settings.render_attempts such renders it fails with the reason.
+    - rendering with no progress for settings.stale_after seconds: its worker died and the broker did not hand its
+      tasks on, or a chord's callback never came. It is rendered again under a new render id, so the old render can
+      no longer publish, and after settings.render_attempts such renders it fails with the reason.
     Several reapers at once are safe: a rendering episode is taken only by swapping the render id it read, and a
     queued one sent twice costs nothing more than a duplicate message.
     """
-    before = (now or utcnow()) - dt.timedelta(seconds=settings.stale_after)
     count = 0
+    if finish is not None:
+        count += _finish_again(settings, store, finish, now or utcnow())
+    before = (now or utcnow()) - dt.timedelta(seconds=settings.stale_after)
     for episode in store.stale(before):
         if episode.status == Status.QUEUED.value:
             # Touching the row (updated_at) claims the re-send, and restarts the wait before the next one.
@@ -106,7 +118,9 @@ def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now
                 f"render stalled: no progress for {_span(settings.stale_after)} "
                 f"({tries} {'attempt' if tries == 1 else 'attempts'})"
             )
-            count += store.change(episode.id, episode.render_id, status=Status.FAILED.value, reason=reason)
+            # No worker finished it in time: the workers (or their broker) are not there to do the work.
+            count += store.change(episode.id, episode.render_id, status=Status.FAILED.value, reason=reason,
+                                  exit_code=UnavailableError.exit_code)  # fmt: skip
             continue
         new_render = uuid.uuid4().hex
         if store.change(
@@ -117,6 +131,17 @@ def reap(settings: Settings, store: Store, send: Callable[[str, str], None], now
             # The stalled render's stage, if a killed worker left one; should it still run, it fails harmlessly.
             shutil.rmtree(settings.work_dir / f"{episode.id}-{episode.render_id}", ignore_errors=True)
             send(episode.id, new_render)
+            count += 1
+    return count
+
+
+def _finish_again(settings: Settings, store: Store, finish: Callable[[str, str], None], now: dt.datetime) -> int:
+    count = 0
+    for episode in store.unfinished(now - dt.timedelta(seconds=settings.finish_after)):
+        # Touching the row (updated_at) claims it: another reaper, or this one at its next sweep, waits again.
+        if store.change(episode.id, episode.render_id, phase_progress=0):
+            log.warning("episode %s: every segment done but not finished; finishing it again", episode.id)
+            finish(episode.id, episode.render_id)
             count += 1
     return count
 

@@ -6,13 +6,18 @@ This module is the only reader of the environment.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 from narrate.errors import ConfigError
+from narrate.logs import redact
 
 CONFIG_NAME = "narrate.toml"
 DEFAULT_FEED = "main"
@@ -54,11 +59,37 @@ class FeedSettings:
     """podcast:guid, fixed when the feed is created so that it survives a change of base URL."""
     max_episodes: int = 0
     """0: every episode in the feed; N: only the newest N (the rest are kept)."""
+    canonical_hosts: str = ""
+    """Hosts that are one publisher ("example.org, example-cdn.net"): a page from one of them may name its
+    canonical URL on another. Empty: only on its own site (registrable domain)."""
 
     def to_toml(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data.pop("slug")
         return data
+
+    def checked(self) -> "FeedSettings":
+        """A copy with its URL and file paths normalised; ConfigError naming the field when one is unusable.
+
+        Called before a feed is saved and whenever it is used; Apple's requirements, the cover and the music are
+        checked by narrate.publishing.feed.check_feed on top of this.
+        """
+        feed = dataclasses.replace(self)
+        where = f"feed {self.slug!r}"
+        if feed.link:
+            feed.link = http_url(feed.link, f"{where}: link", base=False)
+        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", feed.language.strip()):
+            raise ConfigError(f"{where}: language must be a language code such as en or en-GB, got {feed.language!r}")
+        if feed.owner_email and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", feed.owner_email):
+            raise ConfigError(f"{where}: owner_email must be an e-mail address, got {feed.owner_email!r}")
+        if feed.max_episodes < 0:
+            raise ConfigError(f"{where}: max_episodes must be 0 (every episode) or more, got {feed.max_episodes}")
+        for name in ("cover_image", "intro_audio", "outro_audio"):
+            value = getattr(feed, name).strip()
+            if value:
+                # Absolute: workers and the service may run from another directory than the command that set it.
+                setattr(feed, name, str(Path(value).expanduser().absolute()))
+        return feed
 
 
 @dataclass
@@ -95,6 +126,13 @@ class Settings:
     """Staff API requests per token per minute."""
     login_attempts_per_minute: int = 10
     """NARRATE_LOGIN_ATTEMPTS_PER_MINUTE: staff sign-ins per client address per minute (brute-force guard)."""
+    trusted_proxies: str = ""
+    """NARRATE_TRUSTED_PROXIES: addresses or networks of the reverse proxies in front of the service (comma-separated,
+    e.g. "127.0.0.1,10.0.0.0/8"), the only peers whose X-Forwarded-For and X-Forwarded-Proto are believed (for the
+    sign-in limit and logs). Empty: none; every client is its connection's address."""
+    header_timeout: float = 10.0
+    """NARRATE_HEADER_TIMEOUT: seconds a client has to send a request's line and headers before the service closes
+    the connection (408), so that slow clients cannot hold connections."""
     embed_ancestors: str = "*"
     """NARRATE_EMBED_ANCESTORS: CSP frame-ancestors of the embed player only, e.g. "https://news.example.org";
     "*" by default because publishers put the player on their own sites. Every other page may not be framed."""
@@ -123,6 +161,9 @@ class Settings:
     stale_after: float = 600.0
     """NARRATE_STALE_AFTER: seconds without progress after which the reaper sends a queued episode again (its
     message may be lost) or renders a rendering one again (its worker may have died)."""
+    finish_after: float = 20.0
+    """NARRATE_FINISH_AFTER: seconds a render may sit with every segment synthesised and no finishing step at work
+    (its worker died while assembling) before the reaper queues the finishing step again."""
     render_attempts: int = 3
     """NARRATE_RENDER_ATTEMPTS: renders of one submission that may stall before the reaper fails it instead."""
     reap_interval: float = 60.0
@@ -135,8 +176,8 @@ class Settings:
     minute, so 100,000 is nearly two hours of audio (a long 100-minute article is about 88,000); longer is refused."""
     long_article_chars: int = 10_000
     """NARRATE_LONG_ARTICLE_CHARS: articles longer than this (about 11 minutes of audio) render in the long lane: the
-    Celery queue "<NARRATE_QUEUE>.long", or the embedded service's second render thread; short ones never wait
-    behind them."""
+    Celery queue "<NARRATE_QUEUE>.long", or the embedded service's child process; short ones never wait behind
+    them."""
     voices: dict[str, str] = field(default_factory=dict)
     """Voice per article language ([voices] table, or NARRATE_VOICES="de=/voices/de.onnx,fr=/voices/fr.onnx")."""
     feeds: dict[str, FeedSettings] = field(default_factory=dict)
@@ -205,7 +246,39 @@ class Settings:
             if not voice.strip():
                 raise ConfigError(f"NARRATE_VOICES: expected language=voice, got {pair!r}")
             voices[language.strip().lower()] = voice.strip()
-        return cls(home=home, feeds=feeds, voices=voices, **values)
+        settings = cls(home=home, feeds=feeds, voices=voices, **values)
+        # Checked at start, before any work: a bad value is refused with its name, not found half-way through a
+        # render. Feeds are checked when used (check_feed), so that `narrate feed edit` can still repair one.
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse a bad global setting, naming it; normalises the URLs (scheme and host in lower case)."""
+        self.base_url = http_url(self.base_url, "NARRATE_BASE_URL", base=True)
+        if self.gtts_url:
+            self.gtts_url = http_url(self.gtts_url, "NARRATE_GTTS_URL", base=True)
+        if self.database_url:
+            _check_database_url(self.database_url)
+        if self.broker_url:
+            _check_service_url(self.broker_url, "NARRATE_BROKER_URL", BROKER_SCHEMES)
+        if self.result_backend:
+            _check_service_url(self.result_backend, "NARRATE_RESULT_BACKEND", BACKEND_SCHEMES)
+        if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,200}", self.queue):
+            raise ConfigError(f"NARRATE_QUEUE must be letters, digits, '_', '.', ':' or '-', got {self.queue!r}")
+        if self.bitrate_kbps not in MP3_BITRATES:
+            choices = ", ".join(map(str, MP3_BITRATES))
+            raise ConfigError(f"NARRATE_BITRATE_KBPS must be an MP3 bitrate ({choices}), got {self.bitrate_kbps}")
+        for name, (low, high) in _RANGES.items():
+            value = getattr(self, name)
+            if not (math.isfinite(value) and low <= value <= high):
+                raise ConfigError(f"NARRATE_{name.upper()} must be between {low:g} and {high:g}, got {value!r}")
+
+    def make_home(self) -> None:
+        """Create NARRATE_HOME when missing, whatever the umask: others may pass through it to public/ (which a web
+        server running as its own user serves) but not list it; what else it holds stays private."""
+        if not self.home.is_dir():
+            self.home.mkdir(parents=True, exist_ok=True)
+            self.home.chmod(0o711)
 
     def save_feeds(self) -> None:
         """Write the feeds back to the config file, keeping its other keys."""
@@ -213,10 +286,128 @@ class Settings:
 
         data = _read_config(self.config_path)
         data["feeds"] = {slug: feed.to_toml() for slug, feed in sorted(self.feeds.items())}
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.make_home()
         tmp = self.config_path.with_suffix(".toml.tmp")
         tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
         tmp.replace(self.config_path)
+
+
+MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+"""The constant bitrates of MPEG-1 layer III, the format of every episode (44.1 kHz)."""
+
+_RANGES: dict[str, tuple[float, float]] = {
+    "loudness_lufs": (-40, -5),
+    "true_peak_db": (-9, 0),
+    "fetch_timeout": (0.001, 3600),
+    "fetch_max_bytes": (1, 2**40),
+    "fetch_max_redirects": (0, 50),
+    "max_body_bytes": (1, 2**40),
+    "rate_limit_per_minute": (0, 10**9),  # 0: no limit
+    "login_attempts_per_minute": (0, 10**9),
+    "engine_retries": (0, 100),
+    "engine_backoff": (0, 3600),
+    "engine_timeout": (0.001, 3600),
+    "engine_slot_timeout": (0.001, 86400),
+    "cache_max_bytes": (0, 2**50),
+    "onnx_threads": (0, 1024),
+    "stale_after": (0.001, 10**7),
+    "render_attempts": (1, 1000),
+    "reap_interval": (0, 10**7),  # 0: this process never reaps
+    "visibility_timeout": (1, 10**7),
+    "max_article_chars": (1, 10**9),
+    "long_article_chars": (0, 10**9),  # 0: every article in the long lane
+}
+"""Numbers that make sense, per setting: a negative timeout or a NaN is refused at start, not met mid-render."""
+
+# Celery's broker transports and result backends, by URL scheme (kombu and celery accept these names).
+BROKER_SCHEMES = frozenset({"redis", "rediss", "sentinel", "amqp", "amqps", "pyamqp", "librabbitmq", "sqs",
+                            "memory", "filesystem", "sqla", "sqlalchemy", "mongodb", "qpid", "zookeeper",
+                            "consul", "etcd", "azurestoragequeues", "azureservicebus", "gcpubsub", "confluentkafka"})
+BACKEND_SCHEMES = frozenset({"redis", "rediss", "sentinel", "rpc", "db", "database", "cache", "mongodb", "cassandra",
+                             "elasticsearch", "riak", "couchbase", "couchdb", "arangodb", "dynamodb", "azureblockblob",
+                             "s3", "gs", "consul", "filesystem", "file", "cosmosdbsql", "disabled"})
+
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+
+
+def http_url(value: str, what: str, *, base: bool = False) -> str:
+    """``value`` as an absolute http(s) URL with a host, its scheme and host in lower case; else ConfigError naming
+    ``what``.
+
+    Podcast apps fetch these URLs from anywhere: a relative path, "example.org/news" or "javascript:..." would only
+    fail later, at publish. ``base``: a URL other paths are appended to, so it has no query or fragment.
+    Credentials are refused: these URLs are published, and the message never repeats them.
+    """
+    text = str(value).strip()
+
+    def refuse(why: str, shown: str = text) -> ConfigError:
+        return ConfigError(f"{what} must be an absolute http(s) URL: {why} (got {shown!r})")
+
+    if not text or any(c.isspace() or not c.isprintable() for c in text):
+        raise refuse("it is empty or has spaces or control characters")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as error:
+        raise refuse(str(error)) from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise refuse(f"the scheme must be http:// or https://, not {parts.scheme + ':' if parts.scheme else 'none'}")
+    if parts.username is not None or parts.password is not None:
+        raise refuse("it must not carry a user name or password", redact(text) if parts.password else text)
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise refuse("it has no host")
+    if not _valid_host(host):
+        raise refuse(f"{host!r} is not a host name")
+    if base and (parts.query or parts.fragment or text.endswith(("?", "#"))):
+        raise refuse("other addresses are appended to it, so it cannot have a query or fragment")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    return urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")  # internationalised names, as DNS sees them
+    except UnicodeError:
+        return False
+    return len(ascii_host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in ascii_host.split("."))
+
+
+def _check_service_url(value: str, what: str, schemes: frozenset[str]) -> None:
+    """A broker or result backend URL: a scheme Celery knows, each of ';'-separated fail-over URLs."""
+    for url in value.split(";"):
+        scheme, separator, _ = url.strip().partition("://")
+        kind = scheme.lower().split("+")[0]
+        if not separator or kind not in schemes:
+            example = "redis://host:6379/0 or amqp://user@host//" if schemes is BROKER_SCHEMES else "redis://host/1"
+            raise ConfigError(f"{what}: {redact(url.strip())!r} is not a URL Celery can use (e.g. {example})")
+
+
+SQLALCHEMY_DIALECTS = frozenset({"sqlite", "postgresql", "mysql", "mariadb", "oracle", "mssql"})
+"""SQLAlchemy's own dialects; others register under the "sqlalchemy.dialects" entry points."""
+
+
+def _check_database_url(value: str) -> None:
+    # Read without importing SQLAlchemy: importing settings (every worker does) must stay light.
+    found = re.fullmatch(r"([A-Za-z0-9_]+)(?:\+[A-Za-z0-9_]+)?://.*", value.strip(), re.DOTALL)
+    dialect = found.group(1).lower() if found else ""
+    if dialect not in SQLALCHEMY_DIALECTS:
+        from importlib.metadata import entry_points
+
+        plugins = {e.name.split(".")[0].lower() for e in entry_points(group="sqlalchemy.dialects")}
+        if dialect not in plugins:
+            raise ConfigError(
+                f"NARRATE_DATABASE_URL {redact(value)!r} is not a usable SQLAlchemy URL "
+                "(dialect[+driver]://..., e.g. sqlite:///narrate.db or postgresql+psycopg://user@host/db)"
+            )
 
 
 def _default_of(f: dataclasses.Field[Any]) -> Any:

@@ -47,8 +47,9 @@ def postgres_url() -> Iterator[str]:
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
-        from narrate.store import _engine
+        from narrate.store.database import _engine, connect
 
         _engine.cache_clear()
+        connect.cache_clear()
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -211,10 +211,11 @@ def test_lexicon_commands_and_the_strict_check(env: dict[str, str], tmp_path: Pa
 
 
 @pytest.mark.parametrize("base_url", ["example.org/news", "ftp://example.org/audio", "//example.org"])
-def test_a_feed_the_feeds_library_refuses_is_a_one_line_error(env: dict[str, str], base_url: str) -> None:
-    # The feeds library refuses a relative base URL; the user sees narrate's own error, not "internal error".
+def test_a_base_url_podcast_apps_cannot_use_is_refused_at_start(env: dict[str, str], base_url: str) -> None:
+    # Refused before any work, naming the variable: not found at publish as the feeds library's refusal.
     env["NARRATE_BASE_URL"] = base_url
     result = narrate(env, "feed", "create", "research", "--title", "Research", "--description", "Papers.",
                      "--author", "Policy Centre", "--category", "News")  # fmt: skip
-    assert_one_line_error(result, "feed 'research'", "absolute http(s) URL")
-    assert result.returncode == 7 and "internal error" not in result.stderr
+    assert_one_line_error(result, "NARRATE_BASE_URL", "absolute http(s) URL", repr(base_url))
+    assert result.returncode == 3 and "internal error" not in result.stderr
+    assert not Path(env["NARRATE_HOME"]).exists()

@@ -12,7 +12,9 @@ Unreadable sources raise SourceError; a source without article text raises Empty
 from __future__ import annotations
 
 from narrate.article import Article
-from narrate.extract.controls import article_text, without_controls
+from narrate.errors import ConfigError
+from narrate.extract.assemble import AUTHOR_MAX_CHARS, TITLE_MAX_CHARS
+from narrate.extract.controls import article_text, without_invisible
 from narrate.extract.decode import decode_bytes
 from narrate.extract.markdown import extract_markdown
 from narrate.extract.plaintext import extract_text
@@ -40,16 +42,29 @@ def extract(document: Document) -> Article:
     if markup:
         return extract_html(text, url=document.url, source=source)
     if document.kind == "markdown":
-        return extract_markdown(text, source=source)
+        return extract_markdown(text, source=source, url=document.url)
     return extract_text(text, source=source)
 
 
 def with_overrides(article: Article, title: str | None, author: str | None) -> Article:
-    """``article`` with the title and author a user gave instead of the extracted ones, cleaned like extracted text."""
-    title = " ".join(without_controls(title or "").split())
-    author = " ".join(without_controls(author or "").split())
+    """``article`` with the title and author a user gave instead of the extracted ones, cleaned like extracted text.
+
+    An override with nothing visible in it (blank, or only control and invisible characters) keeps what was
+    extracted, as an empty one always has. One that is too long is refused (ConfigError) rather than cut: the
+    user asked for exactly this text, so they are told before anything is rendered instead of finding another
+    title published.
+    """
+    title = _override("title", title, TITLE_MAX_CHARS)
+    author = _override("author", author, AUTHOR_MAX_CHARS)
     if title:
         article.title = title
     if author:
         article.author = author
     return article
+
+
+def _override(name: str, value: str | None, limit: int) -> str:
+    cleaned = " ".join(without_invisible(value or "").split())
+    if len(cleaned) > limit:
+        raise ConfigError(f"the {name} given is {len(cleaned)} characters long; the most is {limit}")
+    return cleaned

@@ -10,7 +10,7 @@ from narrate.article import Article, Block
 from narrate.errors import EmptyArticleError
 from narrate.extract.blocktext import clean_block_text, clean_table_text
 from narrate.extract.byline import Byline, date_line, is_person_name, parse_byline
-from narrate.extract.controls import without_controls
+from narrate.extract.controls import without_invisible
 from narrate.extract.furniture import (
     is_about_author,
     is_furniture,
@@ -26,6 +26,8 @@ UNTITLED = "Untitled article"
 """The title of an article whose text has no sentence with a word in it to make one from."""
 TITLE_MAX_CHARS = 300
 """Longer titles are cut: the intro and the outro both say the title."""
+AUTHOR_MAX_CHARS = 200
+"""An author line any longer is no byline; the intro says it."""
 # A title needs something to say: a letter or a digit, in any script.
 _SPEAKABLE = re.compile(r"[^\W_]")
 # Bylines stand among the first few blocks; further down, "By ..." is body text.
@@ -60,6 +62,7 @@ def build_article(
     site: str | None = None,
     language: str | None = None,
     canonical_url: str | None = None,
+    claimed_url: str | None = None,
     summary: str | None = None,
 ) -> Article:
     """Clean the blocks, drop what surrounds the article, fill in what the body tells, and check it is not empty.
@@ -73,7 +76,7 @@ def build_article(
     author = author or byline.author
     published = published or byline.published or guessed_published
     _require_text(blocks, source)
-    title = _shortened(" ".join(without_controls(title or "").split()))
+    title = _shortened(" ".join(without_invisible(title or "").split()))
     if _SPEAKABLE.search(title):
         blocks = _without_repeated_title(blocks, title)
     else:
@@ -91,12 +94,13 @@ def build_article(
         site=_clean(site),
         language=article_language(language, body),
         canonical_url=_clean(canonical_url),
+        claimed_url=_clean(claimed_url),
         summary=_clean(summary),
     )
 
 
 def _clean(value: str | None) -> str | None:
-    return without_controls(value) if value else value
+    return " ".join(without_invisible(value).split()) or None if value else None
 
 
 def _shortened(title: str) -> str:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
-from narrate.extract.controls import without_controls
+from narrate.extract.controls import without_invisible
 
-# Zero-width characters and soft hyphens are invisible on the page but split words for a voice.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # "universities.1 The" -> "universities. The": a note number glued after a word's final punctuation.
 _GLUED_NOTE = re.compile(r"\b([^\W\d_]{2,})([.,;:!?][\"”’)]?)(\d{1,3})(?=\s|$)")
 # Words after which a number is part of the text ("No.1", "Vol.2").
@@ -18,7 +16,8 @@ _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 
 def clean_block_text(text: str) -> str:
     """Collapse whitespace, drop footnote markers, and turn a leaked table row into a plain list."""
-    text = " ".join(without_controls(text).translate(_INVISIBLE).split())
+    # Zero-width characters and soft hyphens are invisible on the page but split words for a voice.
+    text = " ".join(without_invisible(text).split())
     if _TABLE_RULE.match(text):
         return ""
     if text.count("|") >= 2 and text.startswith("|"):

@@ -1,4 +1,10 @@
-"""Bytes to text: byte order mark first, then the declared charset, then UTF-8, then detection."""
+"""Bytes to text: byte order mark first, then the declared charset, then UTF-8, then detection.
+
+A declared charset is read as browsers read it: only the labels of the WHATWG Encoding Standard count (the
+``webencodings`` package holds them). Python knows many more codec names, and some are no text encoding at all
+(rot13, base64, zlib) or decode anything into something (unicode_escape, idna, undefined); a page that names one
+of them, or nothing known, is decoded as if it had declared nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import codecs
 import re
 
 import charset_normalizer
+import webencodings
 
 # UTF-32 before UTF-16: the UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS = (
@@ -19,9 +26,12 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 
-# Browsers read these labels as windows-1252 (WHATWG Encoding), and so do the pages that use them:
-# a "latin-1" page with curly quotes is really cp1252.
-_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "cp819"}
+# WHATWG reads the Latin-1 and ASCII labels as windows-1252, and so do the pages that use them (a "latin-1"
+# page with curly quotes is really cp1252); these spellings of them are Python's, not WHATWG's.
+_AS_CP1252 = {"latin-1", "iso8859_1", "iso_8859_1", "8859"}
+# WHATWG encodings that are not a page's text: "replacement" stands for dangerous ISO-2022 labels, and
+# x-user-defined maps bytes to private-use characters.
+_NOT_ARTICLE_TEXT = {"replacement", "x-user-defined"}
 # How much worse (charset_normalizer's "chaos", 0-1) cp1252 may fit and still be preferred.
 _CHAOS_TOLERANCE = 0.05
 
@@ -38,7 +48,7 @@ def decode_bytes(data: bytes, declared: str | None = None, markup: bool = False)
             continue
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeError:
             continue  # a wrong declaration is common: let detection decide
     try:
         return data.decode("utf-8")
@@ -71,12 +81,13 @@ def _declared_in_markup(data: bytes) -> str | None:
 
 
 def _codec(label: str | None) -> str | None:
+    """The Python codec for a declared charset label, or None when the label names no text encoding we read."""
     if not label:
         return None
     label = label.strip().strip("\"'").lower()
     if label in _AS_CP1252:
         return "cp1252"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
+    encoding = webencodings.lookup(label)
+    if encoding is None or encoding.name in _NOT_ARTICLE_TEXT:
         return None
+    return str(encoding.codec_info.name)

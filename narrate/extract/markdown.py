@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from narrate.article import Article, Block, BlockKind
 from narrate.extract.assemble import build_article
 from narrate.extract.byline import join_names, parse_date
+from narrate.extract.canonical import absolute_url, canonical_address
 from narrate.extract.language import language_code
 from narrate.extract.table import table_block
 
@@ -31,6 +32,8 @@ _EMPHASISED_LINE = re.compile(r"^\s*([*_])(?!\1)\S.*\S\1\s*$")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 # Raw HTML whose content is never text: dropped from its opening tag to its closing tag.
 _HIDDEN_HTML = re.compile(r"<(script|style|template|noscript|textarea)\b[^<>]*>", re.IGNORECASE)
+_BASE_KEYS = ("base_url", "baseurl", "site_url", "siteurl", "base")
+"""Front matter keys for the site's own URL (keys are read in lower case: Hugo's baseURL is baseurl)."""
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -84,14 +87,15 @@ class _Builder:
         return len(self.list_indents)
 
 
-def extract_markdown(text: str, *, source: str | None = None) -> Article:
-    """Read an article written in Markdown."""
+def extract_markdown(text: str, *, source: str | None = None, url: str | None = None) -> Article:
+    """Read an article written in Markdown; ``url`` is where it was fetched from, if it was."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     meta, text = _front_matter(text)
     blocks = _blocks(_without_image_captions(_without_hidden_html(_without_comments(text))))
     title = meta.get("title")
     if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title, blocks = blocks[0].text, blocks[1:]
+    canonical, claimed = canonical_address(_declared_url(meta), url)
     return build_article(
         title,
         blocks,
@@ -100,9 +104,20 @@ def extract_markdown(text: str, *, source: str | None = None) -> Article:
         published=parse_date(meta.get("date", "")),
         site=meta.get("site"),
         language=language_code(meta.get("lang") or meta.get("language")),
-        canonical_url=meta.get("canonical_url") or meta.get("url"),
+        canonical_url=canonical,
+        claimed_url=claimed,
         summary=meta.get("description") or meta.get("summary"),
     )
+
+
+def _declared_url(meta: dict[str, str]) -> str | None:
+    """The front matter's canonical address, absolute. Jekyll and Hugo write ``url: /2024/01/post/``, relative to
+    a site URL that lives in the site's configuration, not in the post: it is resolved against a site URL the
+    front matter gives (``base_url``, ``site_url``, ...), and otherwise dropped, since a relative address names
+    no site, cannot be an episode's link, and the text itself then identifies the episode."""
+    declared = meta.get("canonical_url") or meta.get("canonical") or meta.get("url")
+    base = next((meta[key] for key in _BASE_KEYS if absolute_url(meta.get(key))), None)
+    return absolute_url(declared, base)
 
 
 def _without_comments(text: str) -> str:

@@ -17,6 +17,7 @@ from narrate.article import Article, Block, BlockKind
 from narrate.errors import EmptyArticleError
 from narrate.extract.assemble import build_article
 from narrate.extract.byline import join_names
+from narrate.extract.canonical import canonical_address
 from narrate.extract.decode import decode_bytes
 from narrate.extract.language import language_code
 from narrate.extract.pagetree import tidy_page
@@ -84,6 +85,7 @@ def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
         if not title or _starts_with(title, headline) or (len(headline.split()) >= 4 and not _has_headline(tree)):
             # The page's own headline: <title> adds " | Site name", or on old pages names only the site.
             title = headline
+    canonical, claimed = canonical_address(document.url, url)
     # Only a date the page's markup states is sure; one found in its text may be a "last updated" footer.
     dated = _date(document.date)
     stated, guessed = (dated, None) if _dated_in_markup(tree) else (None, dated)
@@ -96,7 +98,8 @@ def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
         guessed_published=guessed,
         site=_site(document.sitename, site_from_title),
         language=language,
-        canonical_url=document.url or url,
+        canonical_url=canonical,
+        claimed_url=claimed,
         summary=document.description or None,
     )
 

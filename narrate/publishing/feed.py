@@ -15,7 +15,8 @@ from feeds.files import write_atomic
 from feeds.model import Channel, Item
 from feeds.podcast import APPLE_CATEGORIES
 from feeds.rss import build_rss
-from narrate.errors import ConfigError, PublishError
+from narrate.audio import ffmpeg
+from narrate.errors import AudioError, ConfigError, PublishError
 from narrate.publishing import paths
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode
@@ -32,7 +33,9 @@ class Cover:
 
 
 def check_feed(feed: FeedSettings) -> None:
-    """Refuse a feed that lacks what Apple Podcasts requires, naming the field."""
+    """Refuse a feed that lacks what Apple Podcasts requires, or whose link, language or e-mail is unusable, naming
+    the field."""
+    feed.checked()
     for name in ("title", "description", "language", "category"):
         if not str(getattr(feed, name)).strip():
             raise ConfigError(f"feed {feed.slug!r} lacks {name}, which Apple Podcasts requires")
@@ -54,12 +57,57 @@ def _check_cover(feed: FeedSettings) -> None:
         with Image.open(path) as image:
             size, kind = image.size, image.format
     except (OSError, UnidentifiedImageError):
-        raise ConfigError(f"feed {feed.slug!r}: cover image {path} is not a readable image") from None
+        raise ConfigError(f"feed {feed.slug!r}: cover_image {path} is not a readable image") from None
     if kind not in ("PNG", "JPEG"):
-        raise ConfigError(f"feed {feed.slug!r}: cover image must be PNG or JPEG, not {kind}")
+        raise ConfigError(f"feed {feed.slug!r}: cover_image must be PNG or JPEG, not {kind}")
     width, height = size
     if width != height or not 1400 <= width <= 3000:
-        raise ConfigError(f"feed {feed.slug!r}: cover image must be square, 1400-3000 px (it is {width}x{height})")
+        raise ConfigError(f"feed {feed.slug!r}: cover_image must be square, 1400-3000 px (it is {width}x{height})")
+
+
+MUSIC_CHECK_SECONDS = 5
+"""How much of a jingle is decoded to tell that it is audio: enough to catch a wrong file, cheap at every submit."""
+
+
+def check_music(feed: FeedSettings) -> None:
+    """Refuse intro or outro music that is missing, not a file, or not audio the bundled ffmpeg decodes."""
+    for name in ("intro_audio", "outro_audio"):
+        value = getattr(feed, name)
+        if not value:
+            continue
+        path = Path(value)
+        if not path.is_file():
+            why = "is not a file" if path.exists() else "does not exist"
+            raise ConfigError(f"feed {feed.slug!r}: {name} {path} {why}")
+        decoded = 0
+
+        def count(chunk: bytes) -> None:
+            nonlocal decoded
+            decoded += len(chunk)
+
+        try:
+            ffmpeg.run(
+                ["-i", str(path), "-map", "0:a:0", "-t", str(MUSIC_CHECK_SECONDS), "-ac", "1", "-c:a", "pcm_s16le",
+                 "-f", "s16le", "pipe:1"],
+                failure="ffmpeg", stdout=count,
+            )  # fmt: skip
+        except AudioError as error:
+            reason = str(error).removeprefix("ffmpeg: ")
+            reason = "it has no audio stream" if "matches no streams" in reason else reason
+            raise ConfigError(f"feed {feed.slug!r}: {name} {path} is not audio ffmpeg can decode ({reason})") from None
+        if decoded == 0:
+            raise ConfigError(f"feed {feed.slug!r}: {name} {path} has no audio samples")
+
+
+def check_publishable(settings: Settings, feed: FeedSettings) -> None:
+    """Everything about the feed that could refuse it at publish, checked before any work: Apple's fields, the cover,
+    the music, and the RSS the feeds library would write with these settings (the URLs it requires)."""
+    check_feed(feed)
+    check_music(feed)
+    try:
+        build_rss(channel(settings, feed.checked(), paths.cover_path(feed.slug, b"", ".png")), [])
+    except FeedError as error:
+        raise ConfigError(f"feed {feed.slug!r}: {error}") from None
 
 
 @contextmanager
@@ -88,8 +136,7 @@ def cover(settings: Settings, feed: FeedSettings) -> Cover:
     target = settings.public_dir / relative
     if not target.exists():
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, data)
+            write_atomic(target, data)  # makes the folder too, readable by the web server
         except OSError as error:
             raise PublishError(f"cannot write {target}: {error.strerror or error}") from None
     return Cover(relative, data, mime)
@@ -144,6 +191,7 @@ def rebuild_feed(settings: Settings, feed: FeedSettings, episodes: list[Episode]
     ``art``: the feed's cover when the caller has it already.
     """
     check_feed(feed)
+    feed = feed.checked()  # a link written by hand as "HTTPS://Example.org" is published as https://example.org
     art = art or cover(settings, feed)
     episodes = [e for e in episodes if e.audio_path]
     if feed.max_episodes > 0:
@@ -152,8 +200,7 @@ def rebuild_feed(settings: Settings, feed: FeedSettings, episodes: list[Episode]
         xml = build_rss(channel(settings, feed, art.path), [item(settings, e) for e in episodes])
     target = settings.public_dir / paths.feed_path(feed.slug)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, xml)
+        write_atomic(target, xml)  # makes the folder too, readable by the web server
     except OSError as error:
         raise PublishError(f"cannot write feed {target}: {error.strerror or error}") from None
     return target

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+from feeds.files import PUBLIC_FILE_MODE, make_directories
 from narrate.errors import PublishError
 from narrate.publishing import paths
 
 
 def install(staged: dict[str, Path], public: dict[str, str], public_dir: Path) -> None:
-    """Move staged files to their public names; on failure remove what was moved."""
+    """Move staged files to their public names, readable by everyone; on failure remove what was moved."""
     moved: list[Path] = []
     try:
         for kind, source in staged.items():
             target = public_dir / public[kind]
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_directories(target.parent)
+            # Staged files come from mkstemp and ffmpeg (0600, or the umask's): a web server must read them. Set
+            # before the move, so the file is never public with the wrong mode.
+            os.chmod(source, PUBLIC_FILE_MODE)
             shutil.move(str(source), target)
             moved.append(target)
     except OSError as error:

@@ -7,6 +7,7 @@ so nginx or a CDN can take over the public side at any scale.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,8 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from narrate.errors import NarrateError
+from narrate.errors import ConfigError, NarrateError
 from narrate.logs import install_redaction
 from narrate.publishing import pages
 from narrate.settings import Settings
@@ -39,8 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The service over ``settings`` (default: Settings.load())."""
     install_redaction()  # before anything is logged: tokens, session ids and URL passwords never reach a log
     settings = settings or Settings.load()
+    settings.make_home()
     framing = embed_policy(settings.embed_ancestors)
-    store = Store(settings.db_url)
+    proxies = trusted_proxies(settings.trusted_proxies)
+    store = Store(settings.db_url, settings.public_dir)
     shared = Service(
         settings,
         store,
@@ -69,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
         middleware=[
+            # Outermost: the client's address (rate limits, logs) comes from X-Forwarded-For only via a proxy we trust.
+            *([Middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)] if proxies else []),
             Middleware(SecurityHeaders, embed_policy=framing),
             Middleware(BodyCap, max_bytes=settings.max_body_bytes),
         ],
@@ -85,6 +91,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff)
     app.include_router(public)  # last: its catch-all path must not shadow the API
     return app
+
+
+def trusted_proxies(setting: str) -> list[str]:
+    """The addresses and networks of NARRATE_TRUSTED_PROXIES; ConfigError names an entry that is neither.
+
+    uvicorn's middleware would quietly never match a host name, a host:port or a typo: refused here instead.
+    """
+    entries = [entry.strip() for entry in setting.split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"trusted_proxies: {entry[:60]!r} is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)"
+            ) from None
+    # uvicorn takes a network only in its strict form (10.0.0.0/8, not 10.1.2.3/8).
+    return [str(ipaddress.ip_network(e, strict=False)) if "/" in e else str(ipaddress.ip_address(e)) for e in entries]
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

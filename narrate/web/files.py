@@ -131,31 +131,48 @@ def not_modified(headers: Headers, etag: str, stat: stat_result) -> bool:
 
 
 _RANGE_SPEC = re.compile(r"(\d*)-(\d*)")
+_BEYOND_ANY_FILE = 10**18
+"""Where a byte position of more digits than this has (huge, but valid per RFC 9110) points: past every file.
+
+Python refuses to read numbers of over 4,300 digits (int() raises), so such positions are never converted."""
+MAX_RANGES = 100
+"""More ranges than this in one header are ignored (the whole file, 200): RFC 9110 14.2 lets a server ignore a
+range set that would cost far more to send than the file (a thousand "0-0" ranges, one multipart part each)."""
 
 
 def byte_ranges(header: str, size: int) -> list[tuple[int, int]] | None:
     """The satisfiable (first, last) byte ranges of a Range header.
 
     None when the header is not a valid bytes range: RFC 9110 says to ignore it (200, the whole file).
-    An empty list when no range is satisfiable (416).
+    An empty list when no range is satisfiable (416). Positions of any length are valid (RFC 9110 14.1.1,
+    1*DIGIT): a first position past the end is unsatisfiable, a last one is cut to the end of the file.
     """
     unit, _, specs = header.partition("=")
     if unit.strip().lower() != "bytes":
         return None
+    parts = specs.split(",")
+    if len(parts) > MAX_RANGES:
+        return None
     ranges: list[tuple[int, int]] = []
-    for spec in specs.split(","):
+    for spec in parts:
         match = _RANGE_SPEC.fullmatch(spec.strip())
         if match is None or match.group(1) == match.group(2) == "":
             return None
-        first, last = match.groups()
-        if not first:  # "-n": the last n bytes
-            if int(last) > 0 and size > 0:
-                ranges.append((max(size - int(last), 0), size - 1))
-        elif last and int(last) < int(first):
-            return None
-        elif int(first) < size:
-            ranges.append((int(first), min(int(last), size - 1) if last else size - 1))
+        first_digits, last_digits = (digits.lstrip("0") or ("0" if digits else "") for digits in match.groups())
+        first, last = _position(first_digits), _position(last_digits)
+        if not first_digits:  # "-n": the last n bytes
+            if last > 0 and size > 0:
+                ranges.append((max(size - last, 0), size - 1))
+        elif last_digits and (len(last_digits), last_digits) < (len(first_digits), first_digits):
+            return None  # last before first, compared as digits so that no huge number is ever converted
+        elif first < size:
+            ranges.append((first, min(last, size - 1) if last_digits else size - 1))
     return ranges
+
+
+def _position(digits: str) -> int:
+    """A byte position (leading zeros already stripped), or _BEYOND_ANY_FILE when it has more than 18 digits."""
+    return int(digits) if digits and len(digits) <= 18 else (_BEYOND_ANY_FILE if digits else 0)
 
 
 class PublicFile(FileResponse):

@@ -61,10 +61,16 @@ class RenderQueue:
         """Embedded: queue again every render a previous run left unfinished; how many."""
         if self._executor is None:
             return 0
-        count = recovery.reap(replace(self._settings, stale_after=0.0), self._store, self.send)
-        recovery.every(self._settings.reap_interval, lambda: recovery.reap(self._settings, self._store, self.send),
-                       self._stop)  # fmt: skip
+        count = recovery.reap(replace(self._settings, stale_after=0.0, finish_after=0.0), self._store, self.send,
+                              self.finish)  # fmt: skip
+        recovery.every(self._settings.reap_interval,
+                       lambda: recovery.reap(self._settings, self._store, self.send, self.finish), self._stop)  # fmt: skip
         return count
+
+    def finish(self, episode_id: str, render_id: str) -> None:
+        """Embedded: run an episode's finishing step again (every segment is in the cache)."""
+        if self._executor is not None:
+            self._executor.submit(_finish_here, episode_id, render_id)
 
     def close(self) -> None:
         """Finish the render in progress; renders not started stay queued in the database (``resume`` takes them)."""
@@ -83,3 +89,14 @@ def _render_here(episode_id: str, render_id: str) -> None:
         log.warning("render of episode %s failed: %s", episode_id, error)  # the tasks recorded it on the episode
     except Exception:
         log.exception("render of episode %s crashed", episode_id)
+
+
+def _finish_here(episode_id: str, render_id: str) -> None:
+    import worker
+
+    try:
+        worker.finish.delay([], episode_id, render_id)  # eager: runs in this thread
+    except NarrateError as error:
+        log.warning("finishing episode %s failed: %s", episode_id, error)
+    except Exception:
+        log.exception("finishing episode %s crashed", episode_id)

@@ -10,26 +10,12 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import DateTime, String, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, select
 
-from narrate.store import ApiToken, Base, Store, utcnow
+from narrate.store import ApiToken, StaffSession, Store, utcnow
 
 PREFIX = "nrs_"
 """Session ids start with it, so log redaction (narrate/logs.py) recognises them as it does "nrt_" tokens."""
-
-
-class StaffSession(Base):
-    """One signed-in browser, stored only as the SHA-256 hash of its session id."""
-
-    __tablename__ = "staff_sessions"
-
-    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), index=True)
-    """The hash of the token that signed in: the session lives only while that very token does (a token
-    re-created under the same name does not revive it)."""
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 def _digest(value: str) -> str:

@@ -52,9 +52,13 @@ class StaffSession:
 class StaffRefusal(Exception):
     """A staff form refused: answered with the login page when signed out, else the staff page and the error."""
 
-    def __init__(self, status: int, message: str, session: StaffSession | None) -> None:
+    def __init__(
+        self, status: int, message: str, session: StaffSession | None, *, source: str = "", feed: str = ""
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.session = status, message, session
+        # What the person pasted and chose, given back to the form: a refusal must not cost them their text.
+        self.source, self.feed = source, feed
 
 
 def _session(request: Request, service: Service) -> StaffSession | None:
@@ -165,7 +169,7 @@ def staff_queue(
             service.settings, service.store, article, feed=submission.feed, source=submission.source
         )
     except NarrateError as error:
-        raise StaffRefusal(error.http_status, str(error), session) from None
+        raise StaffRefusal(error.http_status, str(error), session, source=source, feed=feed) from None
     service.renders.dispatch(episode)
     return RedirectResponse(f"{url_root(request)}staff?queued={quote(episode.id)}", status_code=303)
 
@@ -197,6 +201,8 @@ def _staff_html(
     status: int = 200,
     message: str | None = None,
     error: str | None = None,
+    source: str = "",
+    chosen_feed: str = "",
 ) -> HTMLResponse:
     slugs = sorted({DEFAULT_FEED, *service.settings.feeds})
     html = render_staff_page(
@@ -205,6 +211,8 @@ def _staff_html(
         csrf_token=session.csrf_token,
         message=message,
         error=error,
+        source=source,
+        chosen_feed=chosen_feed,
         root=url_root(request),
     )
     return HTMLResponse(html, status_code=status)
@@ -219,5 +227,8 @@ async def staff_refusal(request: Request, error: Exception) -> Response:
         return HTMLResponse(html, status_code=error.status)
     shared = get_service(request)
     return await anyio.to_thread.run_sync(
-        lambda: _staff_html(request, shared, session, status=error.status, error=error.message)
+        lambda: _staff_html(
+            request, shared, session, status=error.status, error=error.message, source=error.source,
+            chosen_feed=error.feed,
+        )
     )

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from narrate.article import Article
-from narrate.errors import SourceError
+from narrate.engines import ENGINE_NAMES
+from narrate.errors import ConfigError, SourceError
 from narrate.extract import Document, extract, with_overrides
 from narrate.extract.controls import without_controls
 from narrate.extract.source import read_url
 from narrate.settings import DEFAULT_FEED, Settings
 
 SOURCE_FIELDS = ("url", "html", "text", "markdown")
+REQUEST_ENGINES = tuple(name for name in ENGINE_NAMES if name != "tone")
+"""Engines a request may choose. "tone" only beeps, for tests: only the operator may set it (NARRATE_ENGINE)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Submission:
 def article_from_submission(settings: Settings, submission: Submission) -> Article:
     """Fetch or parse the submission's source; URLs may only lead to public addresses (or settings.fetch_allow)."""
     kind = submission.kind
+    check_engine_choice(submission.engine)  # before any fetch: a refused request costs nothing
     if kind == "url":
         document = read_url(str(submission.url).strip(), settings, public_only=True)
     else:
@@ -48,3 +52,13 @@ def article_from_submission(settings: Settings, submission: Submission) -> Artic
         value = without_controls(str(getattr(submission, kind)))
         document = Document(value.encode("utf-8"), kind, name=f"the submitted {kind}")  # type: ignore[arg-type]
     return with_overrides(extract(document), submission.title, submission.author)
+
+
+def check_engine_choice(engine: str) -> None:
+    """ConfigError (422) unless ``engine`` is empty (the feed's or the service's engine) or one a request may choose."""
+    name = engine.strip().lower()
+    if name and name not in REQUEST_ENGINES:
+        raise ConfigError(
+            f"engine {engine.strip()[:40]!r} cannot be chosen in a request; choose {', '.join(REQUEST_ENGINES)}, "
+            "or leave it out for the feed's engine"
+        )

@@ -13,8 +13,7 @@ import secrets
 from sqlalchemy import delete, select
 
 from narrate.errors import ConfigError, NotFoundError
-from narrate.store import ApiToken, Store, utcnow
-from narrate.web.sessions import StaffSession
+from narrate.store import ApiToken, StaffSession, Store, utcnow
 
 PREFIX = "nrt_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")

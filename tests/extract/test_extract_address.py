@@ -40,8 +40,8 @@ def test_allow_list_admits_hosts_and_networks() -> None:
     assert public_addresses("http://localhost/a", allow="localhost") == []  # an allowed name resolves as usual
     with pytest.raises(SourceError):
         public_addresses("http://10.0.0.1/a", allow="127.0.0.0/8, localhost")
-    hosts, networks = parse_allow_list(" intranet.example.org ,10.1.0.0/16,")
-    assert hosts == {"intranet.example.org"} and [str(n) for n in networks] == ["10.1.0.0/16"]
+    allowed = parse_allow_list(" intranet.example.org ,10.1.0.0/16,")
+    assert allowed.hosts == {"intranet.example.org"} and [str(n) for n in allowed.networks] == ["10.1.0.0/16"]
 
 
 def test_read_source_checks_only_when_asked(tmp_path) -> None:  # type: ignore[no-untyped-def]

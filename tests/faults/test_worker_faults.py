@@ -70,6 +70,29 @@ def test_worker_killed_while_assembling_publishes_once(make_cluster) -> None:  #
                        what="the stage removed")  # fmt: skip
 
 
+def test_worker_killed_while_assembling_is_finished_within_90_s_with_default_settings(make_cluster) -> None:  # type: ignore[no-untyped-def]
+    # Redis keeps the dead worker's finishing task for an hour (the visibility timeout) and the reaper's stall limit
+    # is ten minutes: the finishing step is queued again because every segment is done and nothing is finishing.
+    cluster = make_cluster(NARRATE_REAP_INTERVAL="60")  # the default, which the cluster otherwise turns off
+    first = cluster.start_worker(concurrency=2)
+    episode = cluster.submit(article(7, paragraphs=30))
+
+    def assembling() -> bool:
+        current = cluster.get(episode.id)
+        return current is not None and current.status == "rendering" and current.phase_progress > 0
+
+    cluster.wait_until(assembling, timeout=90, what="assembly under way")
+    killed_at = time.monotonic()
+    cluster.kill(first)
+    cluster.start_worker(concurrency=2)
+    [final] = cluster.wait_for([episode.id], timeout=90)
+    assert time.monotonic() - killed_at < 90
+    cluster.assert_published_once(final)
+    assert final.render_id == episode.render_id and final.attempts == 0  # finished again, not rendered again
+    assert spoken_cues(cluster, final) == final.segments_total
+    assert f"episode {episode.id}: every segment done but not finished; finishing it again" in cluster.logs(tail=0)
+
+
 def test_lost_render_is_sent_again_by_the_reaper(make_cluster) -> None:  # type: ignore[no-untyped-def]
     # The message never reaches the broker (as with a broker that keeps nothing on disk and restarted).
     cluster = make_cluster(NARRATE_STALE_AFTER="2", NARRATE_REAP_INTERVAL="1")
@@ -83,11 +106,14 @@ def test_lost_render_is_sent_again_by_the_reaper(make_cluster) -> None:  # type:
 
 def test_render_stalled_by_a_dead_worker_is_rendered_again_by_the_reaper(make_cluster) -> None:  # type: ignore[no-untyped-def]
     # The broker keeps the killed worker's tasks for an hour (the visibility timeout): the reaper acts first.
-    cluster = make_cluster(NARRATE_VOICE="delay=0.25", NARRATE_STALE_AFTER="3", NARRATE_REAP_INTERVAL="1")
+    # Segments of a second each: the killed worker is in the middle of one, which is then lost with it.
+    cluster = make_cluster(NARRATE_VOICE="delay=1", NARRATE_STALE_AFTER="3", NARRATE_REAP_INTERVAL="1")
     first = cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(5, paragraphs=4))
     cluster.wait_for_segments(episode, 2)
     cluster.kill(first)
+    killed = cluster.get(episode.id)
+    assert killed is not None and killed.segments_done < killed.segments_total  # stalled mid-synthesis
     cluster.start_worker(concurrency=2)
     [final] = cluster.wait_for([episode.id], timeout=90)
     cluster.assert_published_once(final)
@@ -97,12 +123,16 @@ def test_render_stalled_by_a_dead_worker_is_rendered_again_by_the_reaper(make_cl
 
 
 def test_render_that_keeps_stalling_fails_with_a_reason(make_cluster) -> None:  # type: ignore[no-untyped-def]
-    cluster = make_cluster(NARRATE_VOICE="delay=0.25", NARRATE_STALE_AFTER="2", NARRATE_REAP_INTERVAL="1",
+    # Segments of a second each: when the worker is killed, its processes are in the middle of one (a task that had
+    # just ended would leave nothing lost, and the chord would complete).
+    cluster = make_cluster(NARRATE_VOICE="delay=1", NARRATE_STALE_AFTER="2", NARRATE_REAP_INTERVAL="1",
                            NARRATE_RENDER_ATTEMPTS="1")  # fmt: skip
     first = cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(6, paragraphs=4))
     cluster.wait_for_segments(episode, 2)
     cluster.kill(first)
+    killed = cluster.get(episode.id)
+    assert killed is not None and killed.segments_done < killed.segments_total  # stalled mid-synthesis
     cluster.start_worker(concurrency=1)
     [final] = cluster.wait_for([episode.id], timeout=60)
     assert final.status == "failed" and final.reason == "render stalled: no progress for 2 s (1 attempt)"

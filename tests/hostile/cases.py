@@ -319,12 +319,12 @@ CASES: list[Case] = [
         "url",
         Refused(SourceError, "could not fetch"),  # the CLI may fetch anything; nothing listens there
         path="/to-ipv6-loopback",
-        api=Refused(SourceError, "private, loopback or link-local address (::1)"),
+        api=Refused(SourceError, "::1 is a private, loopback or link-local address"),
     ),
     Case(
         "url-redirect-to-cloud-metadata",
         "url",
-        Refused(SourceError, "private, loopback or link-local address (169.254.169.254)"),
+        Refused(SourceError, "169.254.169.254 is a private, loopback or link-local address"),
         path="/to-metadata",
         cli=False,  # the CLI fetches what its user asks for; only the service guards addresses
     ),

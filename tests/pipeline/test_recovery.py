@@ -35,6 +35,36 @@ def test_reaper_sends_a_long_queued_render_again_under_the_same_id(settings: Set
     assert not recovery.is_pending(store, episode.id, episode.render_id)
 
 
+def test_reaper_finishes_again_a_render_whose_segments_are_all_done(settings: Settings) -> None:
+    # The worker assembling it died: the chord's callback is gone, every segment is in the cache.
+    settings = dataclasses.replace(settings, finish_after=20, stale_after=600)
+    store = Store(settings.db_url)
+    episode = pipeline.submit(settings, store, article(), feed="main", source="test")
+    jobs = pipeline.plan(settings, store, episode.id, episode.render_id)
+    for job in jobs:
+        pipeline.synthesize(settings, job)
+        store.segment_done(episode.id, episode.render_id)
+    sent: list[tuple[str, str]] = []
+    finished: list[tuple[str, str]] = []
+    now = dt.datetime.now(dt.timezone.utc)
+    reap = lambda when: recovery.reap(settings, store, lambda *a: sent.append(a), lambda *a: finished.append(a),  # noqa: E731
+                                      now=when)  # fmt: skip
+    assert reap(now) == 0  # it may still be assembling
+    assert reap(now + dt.timedelta(seconds=30)) == 1
+    assert finished == [(episode.id, episode.render_id)] and sent == []  # the same render, finished; nothing redone
+    assert reap(dt.datetime.now(dt.timezone.utc)) == 0  # claimed: a sweep right after waits for it again
+    worker.finish.delay([], episode.id, episode.render_id)
+    final = store.get(episode.id)
+    assert (final.status, final.attempts, final.render_id) == ("published", 0, episode.render_id)
+    _, parsed, _ = parse_feed(settings.public_dir / "feeds" / "main.xml")
+    assert [entry.id for entry in parsed.entries] == [final.guid]
+
+    # A render still synthesising is not finished early, however long it has waited.
+    other = pipeline.submit(settings, store, article("https://news.example.org/other"), feed="main", source="test")
+    pipeline.plan(settings, store, other.id, other.render_id)
+    assert reap(dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=60)) == 0 and len(finished) == 1
+
+
 def test_reaper_renders_a_stalled_render_again_then_fails_it(settings: Settings) -> None:
     settings = dataclasses.replace(settings, stale_after=60, render_attempts=2)
     store = Store(settings.db_url)

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from narrate.settings import Settings
 from narrate.store import Store
+from narrate.web.server import server_config
 
 ARTICLE = (
     "Library hours grow\n\nBy Dana Kim\n\n"
@@ -34,7 +35,8 @@ def listener() -> tuple[socket.socket, str]:
 
 def serve(app: FastAPI, bound: socket.socket) -> Callable[[], None]:
     """Run ``app`` on real uvicorn in a thread, on ``bound``; returns stop(), which shuts it down as on SIGTERM."""
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    settings = app.state.service.settings
+    server = uvicorn.Server(server_config(app, settings, log_level="warning", lifespan="on"))  # as `narrate serve`
     thread = threading.Thread(target=server.run, kwargs={"sockets": [bound]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -366,6 +366,24 @@ def test_pages_work_with_javascript_off(site: Site) -> None:
         context.close()
 
 
+def test_a_refused_article_leaves_the_pasted_text_in_the_form(site: Site, context: BrowserContext) -> None:
+    page = visit(context, f"{site.url}/staff").page
+    page.get_by_label("API token").fill(site.token)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Articles and episodes", level=1).wait_for()
+    field = page.get_by_label("Article URL or pasted text")
+    for pasted, reason in [
+        ("https://10.0.0.1/news/story?a=1&b=</textarea>", "refusing to fetch"),
+        (". . .\n\n\u200b\u200b\n\u2026", "no article text found"),
+    ]:
+        field.fill(pasted)
+        page.get_by_role("button", name="Queue article").click()
+        expect(page.get_by_role("alert")).to_contain_text(reason)
+        expect(field).to_have_value(pasted)  # the page came back with it: nothing to paste again
+        expect(page.get_by_label("Feed")).to_have_value("main")
+        assert field.get_attribute("aria-invalid") == "true"
+
+
 # -- the pages under their Content-Security-Policy -------------------------------------------------------
 
 REPORT_VIOLATIONS = """

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
+import lxml.html
 import pytest
 
 from narrate.web.staff import STAFF_COOKIE
@@ -154,3 +156,42 @@ def test_form_errors_re_render_the_page_with_the_reason(
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
     assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
     assert service.store.episodes() == []
+
+
+@pytest.fixture
+def two_feeds(start_service: Start, home: Path) -> Running:
+    (home / "narrate.toml").write_text('[feeds.research]\ntitle = "Research, read aloud"\n', encoding="utf-8")
+    return start_service()
+
+
+@pytest.mark.parametrize(
+    ("source", "feed", "reason"),
+    [
+        ("https://10.0.0.1/news/story", "research", "refusing to fetch https://10.0.0.1/news/story"),
+        ("  https://192.168.1.20/a?b=1&c=<2>  ", "research", "refusing to fetch"),
+        ("https://user:pw@example.org/</textarea><script>alert(1)</script>", "research", "user name or password"),
+        (". . .\r\n\r\n\u200b\u200b\r\n…", "research", "no article text found"),
+        ("Bridge reopens\r\n\r\nThe old bridge opens again on Friday after two years of repairs.", "nope",
+         "unknown feed 'nope'"),
+    ],
+)
+def test_a_refused_form_comes_back_with_the_pasted_source_and_the_chosen_feed(
+    two_feeds: Running, source: str, feed: str, reason: str
+) -> None:
+    token = create_token(two_feeds.store, "desk")
+    with httpx.Client(base_url=two_feeds.url, timeout=30) as client:
+        assert client.post("/staff/login", data={"token": token}).status_code == 303
+        csrf = csrf_of(client.get("/staff"))
+        answer = client.post("/staff/articles", data={"source": source, "feed": feed, "csrf_token": csrf})
+    assert answer.status_code == 422
+    page = lxml.html.document_fromstring(answer.text)
+    [alert] = page.xpath("//*[@role='alert']")
+    assert reason in alert.text_content()
+    [textarea] = page.xpath("//textarea[@name='source']")
+    assert textarea.text_content() == source.replace("\r\n", "\n")  # exactly as pasted (browsers send CRLF)
+    assert page.xpath("//script[not(@src)]") == []  # pasted markup stays text
+    options = page.xpath("//select[@name='feed']/option")
+    assert [o.get("value") for o in options] == ["main", "research"]
+    assert [o.get("value") for o in options if o.get("selected") is not None] == ([feed] if feed != "nope" else [])
+    assert set(page.xpath("//input[@name='csrf_token']/@value")) == {csrf}  # ready to send again
+    assert two_feeds.store.episodes() == []

@@ -1,10 +1,9 @@
 """The episode store on real SQLite and real PostgreSQL, including what it adds for hardening: locks, racing
-inserts, stale episodes for the reaper, unavailability as UnavailableError, and columns added to older databases."""
+inserts, stale episodes for the reaper, and unavailability as UnavailableError."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from narrate.errors import NotFoundError, UnavailableError
-from narrate.store import Episode, Status, Store, _engine
+from narrate.store import Episode, Status, Store
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -69,7 +68,7 @@ def test_progress_by_phase(store: Store) -> None:
     assert store.get("q").progress == 100
 
 
-# -- hardening: locks, racing inserts, stale episodes, unavailability, older databases ----------------------
+# -- hardening: locks, racing inserts, stale episodes, unavailability --------------------------------------
 
 
 def test_lock_makes_a_second_holder_wait(store: Store, tmp_path: Path) -> None:
@@ -151,17 +150,3 @@ def test_password_never_appears_in_the_error(postgres_url: str) -> None:
     with pytest.raises(UnavailableError) as caught:
         Store(url)
     assert "s3cret-pass" not in str(caught.value) and "narrate:[redacted]@127.0.0.1:1" in str(caught.value)
-
-
-def test_older_database_gets_the_new_columns(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    Store(f"sqlite:///{path}").save(episode("kept", title="From before"))
-    with sqlite3.connect(path) as connection:  # as a database made before attempts and notice existed
-        connection.execute("ALTER TABLE episodes DROP COLUMN attempts")
-        connection.execute("ALTER TABLE episodes DROP COLUMN notice")
-    _engine.cache_clear()
-    store = Store(f"sqlite:///{path}")
-    kept = store.get("kept")
-    assert (kept.title, kept.attempts, kept.notice) == ("From before", 0, None)
-    assert store.change("kept", None, attempts=2, notice="read by piper")
-    assert store.get("kept").attempts == 2

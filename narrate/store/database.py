@@ -1,9 +1,8 @@
-"""Episode state in SQL: SQLite under NARRATE_HOME by default, PostgreSQL (or any SQLAlchemy URL) by setting."""
+"""The database: SQLite under NARRATE_HOME by default, PostgreSQL (or any SQLAlchemy URL) by setting."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import fcntl
 import zlib
 from collections.abc import Iterator
@@ -11,152 +10,55 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import (
-    Date,
-    DateTime,
-    Float,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    event,
-    inspect,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import create_engine, event, select, text, update
 from sqlalchemy.engine import Engine as SQLEngine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, defer, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from narrate.errors import ConfigError, NotFoundError, UnavailableError
 from narrate.logs import redact
-
-
-class Status(str, enum.Enum):
-    QUEUED = "queued"
-    RENDERING = "rendering"
-    PUBLISHED = "published"
-    FAILED = "failed"
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Episode(Base):
-    """One article's audio version in one feed; re-rendering updates the row in place."""
-
-    __tablename__ = "episodes"
-    __table_args__ = (UniqueConstraint("feed", "source_key", name="uq_episode_source"),)
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    guid: Mapped[str] = mapped_column(String(64), unique=True)
-    feed: Mapped[str] = mapped_column(String(64), index=True)
-    source_key: Mapped[str] = mapped_column(String(512))
-    """The canonical URL, or "sha256:<hash of the body>" for sourceless text."""
-    source: Mapped[str] = mapped_column(Text, default="")
-    """Where the article came from, as the user gave it (path, URL or "-")."""
-    article_json: Mapped[str] = mapped_column(Text, default="")
-    script_json: Mapped[str] = mapped_column(Text, default="")
-
-    title: Mapped[str] = mapped_column(Text, default="")
-    author: Mapped[str | None] = mapped_column(Text, nullable=True)
-    site: Mapped[str | None] = mapped_column(Text, nullable=True)
-    language: Mapped[str] = mapped_column(String(16), default="en")
-    link: Mapped[str | None] = mapped_column(Text, nullable=True)
-    published: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    engine: Mapped[str] = mapped_column(String(32), default="")
-    voice: Mapped[str] = mapped_column(Text, default="")
-
-    status: Mapped[str] = mapped_column(String(16), default=Status.QUEUED.value, index=True)
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    render_id: Mapped[str] = mapped_column(String(32), default="")
-    """The render in charge; a stale render's result is discarded."""
-    segments_total: Mapped[int] = mapped_column(Integer, default=0)
-    segments_done: Mapped[int] = mapped_column(Integer, default=0)
-    phase_progress: Mapped[int] = mapped_column(Integer, default=0)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    """Renders of this submission the reaper has started again after they stalled."""
-    notice: Mapped[str | None] = mapped_column(Text, nullable=True)
-    """What staff should know about a render that succeeded differently than asked (a fallback engine)."""
-
-    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    """Hash of everything the published files were made from; an unchanged re-render reuses them."""
-    rev: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    """Revision of the published files; part of their names so caches never serve old audio."""
-    audio_path: Mapped[str | None] = mapped_column(Text, nullable=True)
-    """Relative to the public directory, like transcript_path and chapters_path."""
-    transcript_path: Mapped[str | None] = mapped_column(Text, nullable=True)
-    chapters_path: Mapped[str | None] = mapped_column(Text, nullable=True)
-    bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    duration: Mapped[float | None] = mapped_column(Float, nullable=True)
-
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-    @property
-    def progress(self) -> int:
-        """0-100: planning 5, synthesis up to 90, assembly and publishing the rest."""
-        if self.status == Status.PUBLISHED.value:
-            return 100
-        if self.status == Status.QUEUED.value or not self.segments_total:
-            return 0
-        synthesis = 85 * min(self.segments_done, self.segments_total) // self.segments_total
-        return min(99, 5 + synthesis + self.phase_progress)
-
-
-class ApiToken(Base):
-    """A staff API token, stored only as its SHA-256 hash."""
-
-    __tablename__ = "api_tokens"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+from narrate.store import schema
+from narrate.store.models import Episode, Status
 
 
 @lru_cache(maxsize=8)
-def _engine(url: str) -> SQLEngine:
+def connect(url: str) -> SQLEngine:
+    """The engine for ``url`` (one per process), with nothing checked yet."""
     try:
         if url.startswith("sqlite"):
             database = make_url(url).database
             if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+                _make_home(Path(database).parent)
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)
-    except Exception as error:  # a malformed URL or a missing driver
+    except ModuleNotFoundError as error:
+        advice = " (pip install '.[postgres]')" if "psycopg" in str(error) else ""
+        raise ConfigError(f"database {redact(url)}: the driver is not installed: {error}{advice}") from None
+    except Exception as error:  # a malformed URL
         raise ConfigError(f"database {redact(url)}: {error}") from None
-    with _unavailable(url):
-        Base.metadata.create_all(engine)
-        _add_missing_columns(engine)
     return engine
 
 
-def _add_missing_columns(engine: SQLEngine) -> None:
-    """Bring a database made by an older Narrate up to date: add the columns it lacks (all have defaults)."""
-    inspector = inspect(engine)
-    with engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            present = {column["name"] for column in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in present:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
-                clause = f" DEFAULT {default!r}" if isinstance(default, (int, float)) else ""
-                connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{clause}'))
+def _make_home(folder: Path) -> None:
+    """Create the database's folder (usually NARRATE_HOME) when missing: others may pass through it to public/,
+    which a web server running as its own user serves, but may not list it, whatever the umask."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o711)
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str, public_dir: Path | None = None) -> SQLEngine:
+    """The engine for ``url``, its schema checked once per process: a new database is created at the newest
+    revision, one that is behind or ahead is refused with what to do (see schema.py)."""
+    engine = connect(url)
+    with _unavailable(url):
+        schema.ensure(engine, redact(url), public_dir)
+    return engine
 
 
 @contextmanager
@@ -188,11 +90,15 @@ def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def
 
 
 class Store:
-    """Sessions over one database URL; every method commits on its own."""
+    """Sessions over one database URL; every method commits on its own.
 
-    def __init__(self, url: str) -> None:
+    ``public_dir``: where this installation publishes; a new, empty database is refused while feeds there list
+    episodes (the database was changed, not emptied on purpose).
+    """
+
+    def __init__(self, url: str, public_dir: Path | None = None) -> None:
         self.url = url
-        self._sessions = sessionmaker(_engine(url), expire_on_commit=False)
+        self._sessions = sessionmaker(_engine(url, public_dir), expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -245,6 +151,19 @@ class Store:
         """Episodes queued or rendering that have not changed since ``before``."""
         query = select(Episode).where(
             Episode.status.in_([Status.QUEUED.value, Status.RENDERING.value]), Episode.updated_at < before
+        )
+        query = query.options(defer(Episode.article_json, raiseload=True), defer(Episode.script_json, raiseload=True))
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def unfinished(self, before: dt.datetime) -> list[Episode]:
+        """Episodes rendering with every segment synthesised that have not changed since ``before``: their finishing
+        step is not at work (it reports progress as it assembles)."""
+        query = select(Episode).where(
+            Episode.status == Status.RENDERING.value,
+            Episode.segments_total > 0,
+            Episode.segments_done >= Episode.segments_total,
+            Episode.updated_at < before,
         )
         query = query.options(defer(Episode.article_json, raiseload=True), defer(Episode.script_json, raiseload=True))
         with self.session() as session:

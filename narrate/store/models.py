@@ -1,0 +1,114 @@
+"""What the database holds: episodes, staff API tokens and staff sessions. The schema's history is in migrations/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Date, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Status(str, enum.Enum):
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    PUBLISHED = "published"
+    FAILED = "failed"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Episode(Base):
+    """One article's audio version in one feed; re-rendering updates the row in place."""
+
+    __tablename__ = "episodes"
+    __table_args__ = (UniqueConstraint("feed", "source_key", name="uq_episode_source"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    guid: Mapped[str] = mapped_column(String(64), unique=True)
+    feed: Mapped[str] = mapped_column(String(64), index=True)
+    source_key: Mapped[str] = mapped_column(String(512))
+    """The canonical URL, or "sha256:<hash of the body>" for sourceless text."""
+    source: Mapped[str] = mapped_column(Text, default="")
+    """Where the article came from, as the user gave it (path, URL or "-")."""
+    article_json: Mapped[str] = mapped_column(Text, default="")
+    script_json: Mapped[str] = mapped_column(Text, default="")
+
+    title: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str | None] = mapped_column(Text, nullable=True)
+    site: Mapped[str | None] = mapped_column(Text, nullable=True)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    link: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    engine: Mapped[str] = mapped_column(String(32), default="")
+    voice: Mapped[str] = mapped_column(Text, default="")
+
+    status: Mapped[str] = mapped_column(String(16), default=Status.QUEUED.value, index=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    exit_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """A failed render's kind, as the CLI's exit code (narrate.errors): 5 engine, 6 audio, 7 publishing, ..."""
+    render_id: Mapped[str] = mapped_column(String(32), default="")
+    """The render in charge; a stale render's result is discarded."""
+    segments_total: Mapped[int] = mapped_column(Integer, default=0)
+    segments_done: Mapped[int] = mapped_column(Integer, default=0)
+    phase_progress: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    """Renders of this submission the reaper has started again after they stalled."""
+    notice: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """What staff should know about a render that succeeded differently than asked (a fallback engine)."""
+
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """Hash of everything the published files were made from; an unchanged re-render reuses them."""
+    rev: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """Revision of the published files; part of their names so caches never serve old audio."""
+    audio_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Relative to the public directory, like transcript_path and chapters_path."""
+    transcript_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    chapters_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    duration: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    @property
+    def progress(self) -> int:
+        """0-100: planning 5, synthesis up to 90, assembly and publishing the rest."""
+        if self.status == Status.PUBLISHED.value:
+            return 100
+        if self.status == Status.QUEUED.value or not self.segments_total:
+            return 0
+        synthesis = 85 * min(self.segments_done, self.segments_total) // self.segments_total
+        return min(99, 5 + synthesis + self.phase_progress)
+
+
+class ApiToken(Base):
+    """A staff API token, stored only as its SHA-256 hash."""
+
+    __tablename__ = "api_tokens"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class StaffSession(Base):
+    """One signed-in browser, stored only as the SHA-256 hash of its session id."""
+
+    __tablename__ = "staff_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    """The hash of the token that signed in: the session lives only while that very token does (a token
+    re-created under the same name does not revive it)."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

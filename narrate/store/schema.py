@@ -1,0 +1,110 @@
+"""The database schema's version, kept by Alembic migrations in narrate/store/migrations/.
+
+A new, empty database is created at the newest revision the first time it is opened. One made by an older Narrate
+(behind, or from before migrations) is refused until `narrate db upgrade` brings it up; one made by a newer Narrate
+is refused too. So no command ever runs on a schema it does not know.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine as SQLEngine
+
+from narrate.errors import ConfigError
+
+HEAD = "0002"
+"""The newest revision in migrations/versions; a test checks that they agree."""
+
+TABLES = frozenset({"episodes", "api_tokens", "staff_sessions"})
+"""Narrate's tables: a database holding none of them is new."""
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_ITEM = re.compile(rb"<item>")
+
+
+def revision(connection: Connection) -> str | None:
+    """The database's revision; None when it has none (new, or made before migrations)."""
+    if "alembic_version" not in inspect(connection).get_table_names():
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def ensure(engine: SQLEngine, name: str, public_dir: Path | None = None) -> None:
+    """Make sure the schema is the one this Narrate knows, creating it in a new database. ``name``: the URL as
+    messages may show it (no password)."""
+    with engine.connect() as connection:
+        current = revision(connection)
+        tables = set(inspect(connection).get_table_names())
+    if current == HEAD:
+        return
+    if current is None and not tables & TABLES:
+        published = published_feeds(public_dir) if public_dir else {}
+        if published:
+            listed = ", ".join(f"{feed} ({count})" for feed, count in sorted(published.items()))
+            raise ConfigError(
+                f"database {name} is empty, but the feeds in {public_dir} list published episodes: {listed}. "
+                "If you moved to a new database, copy the old one into it: with the old NARRATE_DATABASE_URL, run "
+                "`narrate db copy --to NEW_URL`. To start this database empty on purpose, run `narrate db upgrade`"
+            )
+        _upgrade_new(engine)
+        return
+    if current is None or current < HEAD:
+        raise ConfigError(
+            f"database {name} was made by an older Narrate (schema {current or 'from before migrations'}, "
+            f"this Narrate needs {HEAD}): run `narrate db upgrade`"
+        )
+    raise ConfigError(f"database {name} was made by a newer Narrate (schema {current}, this one knows {HEAD})")
+
+
+def upgrade(engine: SQLEngine) -> tuple[str | None, str]:
+    """Apply every migration the database lacks; returns (revision before, revision after)."""
+    from alembic import command
+    from alembic.config import Config
+
+    with engine.begin() as connection:
+        before = revision(connection)
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        after = revision(connection)
+    return before, str(after)
+
+
+def _upgrade_new(engine: SQLEngine) -> None:
+    # Two processes may open the same new database at once (a worker and the CLI): the second finds the schema the
+    # first made. PostgreSQL serialises them with an advisory lock; on SQLite the migration itself is idempotent.
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(1851880012)"))
+            try:
+                if revision(connection) != HEAD:
+                    connection.commit()
+                    upgrade(engine)
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(1851880012)"))
+                connection.commit()
+        return
+    try:
+        upgrade(engine)
+    except Exception:
+        with engine.connect() as connection:
+            if revision(connection) != HEAD:
+                raise
+
+
+def published_feeds(public_dir: Path) -> dict[str, int]:
+    """Feed slug -> number of episodes its published RSS file lists, for feeds that list any."""
+    found = {}
+    for path in sorted((public_dir / "feeds").glob("*.xml")):
+        try:
+            count = len(_ITEM.findall(path.read_bytes()))
+        except OSError:
+            continue
+        if count:
+            found[path.stem] = count
+    return found
