@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import feedparser
 import podcastparser
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given, HealthCheck, settings
 from hypothesis import strategies as st
 from lxml import etree
 from num2words import num2words
@@ -154,6 +154,8 @@ def _from_input(word: str, stream: str) -> bool:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXTS, kind=st.sampled_from(["text", "markdown"]))
+@example(text=":0\u00d7A", kind="text")  # found by this test: "0xA" was spoken
+@example(text="\u328a0", kind="text")  # found by this test: "\u328azero", one made-up word
 def test_any_text_gives_an_article_or_a_clear_error_and_a_script_of_its_own_words(text: str, kind: str) -> None:
     try:
         article = extract(Document(text.encode("utf-8"), kind, name="the text"))  # type: ignore[arg-type]

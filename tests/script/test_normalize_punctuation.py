@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from narrate.script.normalize import drop_emoji, plain_punctuation, tidy
+from narrate.script.normalize import drop_emoji, normalize, plain_punctuation, tidy
 
 
 def test_plain_punctuation() -> None:
@@ -21,3 +21,9 @@ def test_tidy() -> None:
 def test_multiplication_sign_glues_to_digits_never_to_letters() -> None:
     assert plain_punctuation("2\u00d74 lumber, 3\u00d7 faster") == "2x4 lumber, 3x faster"
     assert plain_punctuation("0\u00d7A and A\u00d7B") == "0 x A and A x B"
+
+
+def test_a_symbol_outside_ascii_is_never_glued_to_a_word() -> None:
+    # A digit after a symbol becomes a number word: the two are read apart, never as one made-up word.
+    assert normalize("\u328a0") == "\u328a zero"
+    assert normalize("\u21165 tickets") == "\u2116 five tickets"

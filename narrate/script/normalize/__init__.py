@@ -20,7 +20,7 @@ from narrate.script.normalize.dates import MONTH_NAMES, read_dates, read_times
 from narrate.script.normalize.money import read_money
 from narrate.script.normalize.numbers import _whole_numbers, expand_numbers, read_fractions
 from narrate.script.normalize.politics import expand_bill_numbers, expand_party_tags
-from narrate.script.normalize.punctuation import _keep_final_stop, drop_emoji, plain_punctuation, tidy
+from narrate.script.normalize.punctuation import _keep_final_stop, drop_emoji, plain_punctuation, symbols_apart, tidy
 from narrate.script.normalize.ranges import expand_dashes, expand_ellipses
 from narrate.script.normalize.roman_numerals import read_roman_numerals
 from narrate.script.normalize.symbols import expand_symbols
@@ -74,10 +74,10 @@ def normalize(text: str, language: str = "en") -> str:
     if language != "en":
         spoken = reduce_urls(drop_emoji(plain_punctuation(text)))
         spoken = expand_ellipses(expand_dashes(spoken, to_word=None))
-        return _keep_final_stop(text, tidy(_whole_numbers(language)(spoken)))
+        return _keep_final_stop(text, tidy(symbols_apart(_whole_numbers(language)(spoken))))
     # Headline or not is judged on the written text: number words would add lowercase letters.
     spoken = read_acronyms(_english_steps(text), shouting=_is_headline(text))
-    return _keep_final_stop(text, tidy(spoken))
+    return _keep_final_stop(text, tidy(symbols_apart(spoken)))
 
 
 def acronyms(text: str) -> list[str]:

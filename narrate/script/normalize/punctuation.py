@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import regex
 
 # -- typography ------------------------------------------------------------------------------------
 
@@ -71,3 +72,12 @@ def _keep_final_stop(original: str, spoken: str) -> str:
     if spoken and _FINAL_STOP.search(original.rstrip()) and not _FINAL_STOP.search(spoken):
         return spoken + "."
     return spoken
+
+
+# A symbol outside ASCII glued to a word (what is left of "\u328a0" once the digit is a number word) is kept apart
+# from it: the voice reads each on its own, and a symbol never turns a word into another.
+_GLUED_SYMBOL = regex.compile(r"(?<=[\p{S}--\p{ASCII}])(?=[\p{L}\p{N}])|(?<=[\p{L}\p{N}])(?=[\p{S}--\p{ASCII}])", regex.V1)
+
+
+def symbols_apart(text: str) -> str:
+    return _GLUED_SYMBOL.sub(" ", text)
