@@ -18,12 +18,15 @@ library (ONNX, numpy, SQLAlchemy) is imported by the first task that needs it.
 
 from __future__ import annotations
 
+import logging
+import sys
 import threading
+import time
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from celery import Celery, Task, chord, group
-from celery.signals import celeryd_after_setup, worker_ready, worker_shutdown
+from celery.signals import celeryd_after_setup, worker_init, worker_ready, worker_shutdown
 from kombu import Queue
 from kombu.exceptions import OperationalError
 
@@ -89,6 +92,25 @@ class NarrateTask(Task):  # type: ignore[misc]
     max_retries = 12  # about ten minutes of backoff; after that the reaper has the episode
 
 
+tasks_log = logging.getLogger("narrate.worker")
+"""One line per task: what the operator of a worker sees (Celery itself says nothing after its banner)."""
+
+
+@worker_init.connect
+def _say_each_task(**_: Any) -> None:
+    # Only a worker says them: the CLI's embedded renderer runs the same tasks and shows a progress bar instead.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("[%(asctime)s] %(message)s"))
+    tasks_log.addHandler(handler)
+    tasks_log.setLevel(logging.INFO)
+    tasks_log.propagate = False
+
+
+def _title(store: Store, episode_id: str) -> str:
+    title = store.get(episode_id).title
+    return repr(title if len(title) <= 60 else title[:59] + "\u2026")
+
+
 @app.task(name="narrate.render", base=NarrateTask, ignore_result=True)  # progress lives in the database
 def render(episode_id: str, render_id: str) -> str | None:
     from narrate import pipeline, recovery
@@ -96,9 +118,12 @@ def render(episode_id: str, render_id: str) -> str | None:
     settings, store = context()
     if not recovery.is_pending(store, episode_id, render_id):
         return None  # a duplicate of a render that has ended, or one superseded by a newer render
+    started = time.monotonic()
     with recovery.failing(store, episode_id, render_id):
         jobs = pipeline.plan(settings, store, episode_id, render_id)
     queue = LONG_QUEUE if pipeline.is_long(settings, sum(len(job.text) for job in jobs)) else _boot.queue
+    tasks_log.info("episode %s %s: planned %d segments in %.1f s (queue %s)", episode_id, _title(store, episode_id),
+                   len(jobs), time.monotonic() - started, queue)  # fmt: skip
     header = group(synthesize.s(episode_id, render_id, asdict(job)).set(queue=queue) for job in jobs)
     body = finish.s(episode_id, render_id).set(queue=queue).on_error(failed.s(episode_id, render_id))
     result = chord(header)(body)
@@ -112,15 +137,20 @@ def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
     settings, store = context()
     if not recovery.is_pending(store, episode_id, render_id):
         return job["key"]  # superseded or ended: its finish publishes nothing, so spend no engine time on it
+    started = time.monotonic()
     try:
         with recovery.failing(store, episode_id, render_id):
             key = pipeline.synthesize(settings, pipeline.SegmentJob(**job), lambda: store.touch(episode_id, render_id))
     except EngineError as error:
+        tasks_log.info("episode %s: a segment failed after %.1f s: %s", episode_id, time.monotonic() - started, error)
         new_render = recovery.fall_back(settings, store, episode_id, render_id, error)
         if new_render:
             render.delay(episode_id, new_render)
         raise
     store.segment_done(episode_id, render_id)
+    episode = store.get(episode_id)
+    tasks_log.info("episode %s: segment done (%d of %d) in %.1f s", episode_id, episode.segments_done,
+                   episode.segments_total, time.monotonic() - started)  # fmt: skip
     return key
 
 
@@ -129,8 +159,16 @@ def finish(_keys: list[str], episode_id: str, render_id: str) -> str:
     from narrate import pipeline, recovery
 
     settings, store = context()
-    with recovery.failing(store, episode_id, render_id):
-        episode = pipeline.finish(settings, store, episode_id, render_id)
+    started = time.monotonic()
+    try:
+        with recovery.failing(store, episode_id, render_id):
+            episode = pipeline.finish(settings, store, episode_id, render_id)
+    except Exception as error:
+        tasks_log.info("episode %s: failed after %.1f s: %s", episode_id, time.monotonic() - started, error)
+        raise
+    minutes = f", {episode.duration / 60:.1f} min of audio" if episode.duration else ""
+    tasks_log.info("episode %s %s: %s%s in %.1f s", episode_id, _title(store, episode_id), episode.status, minutes,
+                   time.monotonic() - started)  # fmt: skip
     return episode.status
 
 
@@ -165,7 +203,10 @@ def send_finish(episode_id: str, render_id: str) -> None:
 def reap() -> int:
     from narrate import recovery
 
-    return recovery.reap(*context(), send_render, send_finish)
+    handled = recovery.reap(*context(), send_render, send_finish)
+    if handled:
+        tasks_log.info("reaper: took up %d stalled or lost renders", handled)
+    return handled
 
 
 @celeryd_after_setup.connect

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -143,6 +144,12 @@ def test_queued_article_is_rendered_by_a_real_worker(
     assert episode.guid in feed and f"https://audio.example.org/{episode.audio_path}" in feed
     log = (tmp_path / "worker.log").read_text()
     assert "narrate.synthesize" in log and "narrate.finish" in log  # the group and the chord ran on the worker
+    # The worker's own line per task: the article, the segment counts, the result and the time.
+    title = "'Rain returns to the valley'"
+    assert re.search(rf"episode {episode.id} {title}: planned {episode.segments_total} segments in [\d.]+ s", log)
+    done = re.findall(rf"episode {episode.id}: segment done \((\d+) of {episode.segments_total}\) in [\d.]+ s", log)
+    assert sorted(map(int, done)) == list(range(1, episode.segments_total + 1))
+    assert re.search(rf"episode {episode.id} {title}: published, [\d.]+ min of audio in [\d.]+ s", log)
     # Audio stays in the segment cache: what crossed the broker and the result backend is small JSON.
     largest = max(len(command) for command in broker_traffic)
     assert largest < 16_384 < episode.bytes, (largest, episode.bytes)
