@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from narrate.publishing import paths
 from narrate.settings import Settings
-from narrate.store import Episode
+from narrate.store import Episode, Status, utcnow
 
 
 def episode_summary(settings: Settings, episode: Episode) -> dict[str, object]:
@@ -16,6 +18,7 @@ def episode_summary(settings: Settings, episode: Episode) -> dict[str, object]:
         "author": episode.author,
         "status": episode.status,
         "progress": episode.progress,
+        "waiting_seconds": waiting_seconds(episode),
         "reason": episode.reason,
         "notice": episode.notice,
         "engine": episode.engine,
@@ -27,3 +30,13 @@ def episode_summary(settings: Settings, episode: Episode) -> dict[str, object]:
         "page_url": paths.episode_page_url(settings, episode.id) if episode.audio_path else None,
         "feed_url": paths.feed_url(settings, episode.feed),
     }
+
+
+def waiting_seconds(episode: Episode, now: dt.datetime | None = None) -> int | None:
+    """How long a queued episode has waited for a worker to take it; None once one has (or it has ended)."""
+    if episode.status != Status.QUEUED.value or episode.updated_at is None:
+        return None
+    since = episode.updated_at
+    if since.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
+        since = since.replace(tzinfo=dt.timezone.utc)
+    return max(0, int(((now or utcnow()) - since).total_seconds()))

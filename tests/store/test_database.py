@@ -150,3 +150,19 @@ def test_password_never_appears_in_the_error(postgres_url: str) -> None:
     with pytest.raises(UnavailableError) as caught:
         Store(url)
     assert "s3cret-pass" not in str(caught.value) and "narrate:[redacted]@127.0.0.1:1" in str(caught.value)
+
+
+def test_a_missing_postgresql_driver_says_what_to_install(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
+    env.update(NARRATE_HOME=str(tmp_path), NARRATE_DATABASE_URL="postgresql+psycopg://narrate:secret@127.0.0.1:1/db")
+    code = "import sys; sys.modules['psycopg'] = None; from narrate.cli import main; sys.exit(main(['episodes']))"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith("narrate: error: database postgresql+psycopg://narrate:[redacted]@127.0.0.1:1/db: the driver")
+    assert "the driver is not installed" in result.stderr and "pip install '.[postgres]'" in result.stderr
+    assert "secret" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
