@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load()
         if args.handler is not add.cmd_script:  # the one command that only reads
-            if settings.make_home():
+            if settings.make_home() and not (settings.origin("home") and settings.home.is_absolute()):
                 _say_where_the_new_library_is(settings)
         code = int(args.handler(args, settings))
         sys.stdout.flush()  # a reader that went away is met here, not at interpreter exit
@@ -61,11 +61,12 @@ def _reader_gone() -> int:
 
 
 def _say_where_the_new_library_is(settings: Settings) -> None:
-    """One line, once: an operator who ran from an unexpected place, or mistyped NARRATE_HOME, sees it at once
-    instead of finding an empty library."""
+    """One line, the once a library is created where nobody named it: the default, or a NARRATE_HOME relative to
+    wherever the command ran. An operator who ran from an unexpected place sees it at once instead of finding an
+    empty library. (An absolute NARRATE_HOME is where it says, and stays quiet: scripts create theirs.)"""
     where = settings.home.absolute()
     if settings.origin("home"):
-        why = "NARRATE_HOME"
+        why = f"NARRATE_HOME={settings.home} is relative to the working directory"
     else:
         why = "the default; set NARRATE_HOME to keep it elsewhere"
     print(f"narrate: created a new, empty library in {where} ({why})", file=sys.stderr)

@@ -35,17 +35,15 @@ def cmd_feed_create(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         # All of them in one line, with a command to copy: scripts get the same answer as people (no prompt).
         example = " ".join(f"{flag(name)} {_EXAMPLE[name]}" for name in REQUIRED_TO_CREATE)
-        raise ConfigError(
-            f"feed {args.slug!r} needs {_and(missing)}: narrate feed create {args.slug} {example}"
-        )
+        raise ConfigError(f"feed {args.slug!r} needs {_and(missing)}, e.g. narrate feed create {args.slug} {example}")
     if not feed.podcast_guid:  # generated once, kept for life
         with feed_errors(f"feed {args.slug!r}"):
             feed.podcast_guid = podcast_guid(feed_url(settings, args.slug))
     return _save_feed(settings, feed)
 
 
-_EXAMPLE = {"title": "'Research, read aloud'", "description": "'...'", "author": "'Policy Centre'",
-            "category": "News"}
+_EXAMPLE = {"title": "'Research, read aloud'", "description": "'Our papers as audio'", "author": "'Policy Centre'",
+            "category": "Science"}
 
 
 def _and(names: list[str]) -> str:
