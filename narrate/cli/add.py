@@ -89,7 +89,7 @@ class _Progress:
             # A terminal that reports no size (a fresh pty) makes tqdm hide the bar: give it one.
             width = min(shutil.get_terminal_size((80, 24)).columns, 100)
             self.bar = tqdm(
-                total=100, desc="rendering", file=sys.stderr, leave=False, ncols=width, nrows=24,
+                total=100, desc="queued", file=sys.stderr, leave=False, ncols=width, nrows=24,
                 bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}",
             )
 
