@@ -6,7 +6,9 @@ This module is the only reader of the environment.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
+import json
 import math
 import os
 import re
@@ -14,7 +16,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from narrate.errors import ConfigError
 from narrate.logs import redact
@@ -92,11 +94,53 @@ class FeedSettings:
         return feed
 
 
+def default_home() -> Path:
+    """NARRATE_HOME when it is not set: one place whatever the working directory.
+
+    Run from a checkout (a source tree, or installed from one with ``pip install .`` or ``-e .``), it is the
+    checkout's media/ folder, as the README documents; otherwise the per-user data folder (on Linux
+    $XDG_DATA_HOME/narrate, else ~/.local/share/narrate), since an installed package has no folder of its own to
+    write in. Never a folder relative to wherever the command happens to run: that silently started empty libraries.
+    """
+    checkout = source_checkout()
+    if checkout is not None:
+        return checkout / "media"
+    import platformdirs  # reads XDG_DATA_HOME itself: the platform's convention, not a narrate setting
+
+    return platformdirs.user_data_path("narrate", appauthor=False)
+
+
+@functools.cache
+def source_checkout() -> Path | None:
+    """The source tree this narrate runs from, or was installed from; None for an install from elsewhere."""
+
+    def is_checkout(folder: Path) -> bool:
+        return (folder / "pyproject.toml").is_file() and (folder / "narrate" / "settings.py").is_file()
+
+    here = Path(__file__).resolve()
+    if is_checkout(here.parents[1]):  # the source tree itself, or an editable install
+        return here.parents[1]
+    # Installed by ``pip install .``: PEP 610's direct_url.json names the folder it was installed from. Trusted only
+    # when that installation is this very code (not another copy on sys.path).
+    from importlib import metadata
+
+    try:
+        distribution = metadata.distribution("narrate")
+        origin = json.loads(distribution.read_text("direct_url.json") or "{}").get("url", "")
+        installed = Path(str(distribution.locate_file("narrate/settings.py"))).resolve()
+    except (metadata.PackageNotFoundError, ValueError, OSError):
+        return None
+    if installed != here or not origin.startswith("file://"):
+        return None
+    folder = Path(unquote(urlsplit(origin).path))
+    return folder if is_checkout(folder) else None
+
+
 @dataclass
 class Settings:
     """Everything configurable. Build with ``Settings.load()``; tests build it directly."""
 
-    home: Path = Path("media")
+    home: Path = field(default_factory=default_home)
     """NARRATE_HOME: data root. public/ under it is served as-is; everything else is private."""
     base_url: str = "http://localhost:8000"
     """NARRATE_BASE_URL: public/X is served at BASE_URL/X."""
@@ -181,6 +225,9 @@ class Settings:
     voices: dict[str, str] = field(default_factory=dict)
     """Voice per article language ([voices] table, or NARRATE_VOICES="de=/voices/de.onnx,fr=/voices/fr.onnx")."""
     feeds: dict[str, FeedSettings] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict, repr=False)
+    """Where each setting that is not a default came from: "NARRATE_BASE_URL", or the config file's path.
+    Commands that choose a better default than the fixed one (``narrate serve``'s own address) ask ``origin()``."""
 
     # -- derived paths -------------------------------------------------------------------------
     @property
@@ -214,6 +261,10 @@ class Settings:
     def public_url(self, relative: str) -> str:
         return f"{self.base_url.rstrip('/')}/{relative.lstrip('/')}"
 
+    def origin(self, name: str) -> str | None:
+        """Where setting ``name`` was set ("NARRATE_HOME", ".../narrate.toml"), or None when it is the default."""
+        return self.origins.get(name)
+
     def feed(self, slug: str) -> FeedSettings:
         """The feed's settings; "main" exists even when no config file mentions it."""
         if slug in self.feeds:
@@ -226,17 +277,23 @@ class Settings:
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        home = Path(env.get("NARRATE_HOME") or "media")
+        origins: dict[str, str] = {}
+        if env.get("NARRATE_HOME"):
+            home, origins["home"] = Path(env["NARRATE_HOME"]), "NARRATE_HOME"
+        else:
+            home = default_home()
         file_values = _read_config(home / CONFIG_NAME)
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
-            if f.name in ("home", "feeds", "voices"):
+            if f.name in ("home", "feeds", "voices", "origins"):
                 continue
             key = f"NARRATE_{f.name.upper()}"
             if key in env and env[key] != "":
                 values[f.name] = _coerce(f.name, env[key], _default_of(f))
+                origins[f.name] = key
             elif f.name in file_values:
                 values[f.name] = _coerce(f.name, file_values[f.name], _default_of(f))
+                origins[f.name] = str(home / CONFIG_NAME)
         feeds = {
             slug: _feed_from_toml(slug, data) for slug, data in dict(file_values.get("feeds", {})).items()
         }
@@ -246,7 +303,7 @@ class Settings:
             if not voice.strip():
                 raise ConfigError(f"NARRATE_VOICES: expected language=voice, got {pair!r}")
             voices[language.strip().lower()] = voice.strip()
-        settings = cls(home=home, feeds=feeds, voices=voices, **values)
+        settings = cls(home=home, feeds=feeds, voices=voices, origins=origins, **values)
         # Checked at start, before any work: a bad value is refused with its name, not found half-way through a
         # render. Feeds are checked when used (check_feed), so that `narrate feed edit` can still repair one.
         settings.check()
@@ -273,12 +330,15 @@ class Settings:
             if not (math.isfinite(value) and low <= value <= high):
                 raise ConfigError(f"NARRATE_{name.upper()} must be between {low:g} and {high:g}, got {value!r}")
 
-    def make_home(self) -> None:
+    def make_home(self) -> bool:
         """Create NARRATE_HOME when missing, whatever the umask: others may pass through it to public/ (which a web
-        server running as its own user serves) but not list it; what else it holds stays private."""
-        if not self.home.is_dir():
-            self.home.mkdir(parents=True, exist_ok=True)
-            self.home.chmod(0o711)
+        server running as its own user serves) but not list it; what else it holds stays private. True when it
+        was created now (commands then say where the new library is)."""
+        if self.home.is_dir():
+            return False
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.home.chmod(0o711)
+        return True
 
     def save_feeds(self) -> None:
         """Write the feeds back to the config file, keeping its other keys."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import difflib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,17 +37,34 @@ def check_feed(feed: FeedSettings) -> None:
     """Refuse a feed that lacks what Apple Podcasts requires, or whose link, language or e-mail is unusable, naming
     the field."""
     feed.checked()
-    for name in ("title", "description", "language", "category"):
-        if not str(getattr(feed, name)).strip():
-            raise ConfigError(f"feed {feed.slug!r} lacks {name}, which Apple Podcasts requires")
+    # Every missing field at once: fixing them one refusal at a time is a chore.
+    required = ("title", "description", "language", "category")
+    missing = [name for name in required if not str(getattr(feed, name)).strip()]
+    if missing:
+        raise ConfigError(f"feed {feed.slug!r} lacks {_and(missing)}, which Apple Podcasts requires")
     if feed.category not in APPLE_CATEGORIES:
-        raise ConfigError(f"feed {feed.slug!r}: category {feed.category!r} is not in Apple's list")
-    if feed.subcategory and feed.subcategory not in APPLE_CATEGORIES[feed.category]:
-        raise ConfigError(f"feed {feed.slug!r}: {feed.subcategory!r} is not a subcategory of {feed.category!r}")
+        raise ConfigError(f"feed {feed.slug!r}: category {feed.category!r} is not in Apple's list"
+                          f"{_suggest(feed.category, APPLE_CATEGORIES)}; choose one of: {', '.join(APPLE_CATEGORIES)}")
+    subcategories = APPLE_CATEGORIES[feed.category]
+    if feed.subcategory and feed.subcategory not in subcategories:
+        choices = f"choose one of: {', '.join(subcategories)}" if subcategories else "it has none; leave it empty"
+        raise ConfigError(f"feed {feed.slug!r}: {feed.subcategory!r} is not a subcategory of {feed.category!r}"
+                          f"{_suggest(feed.subcategory, subcategories)}; {choices}")
     if len(feed.description.encode("utf-8")) > 4000:
         raise ConfigError(f"feed {feed.slug!r}: description is over Apple's 4000 bytes")
     if feed.cover_image:
         _check_cover(feed)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _suggest(value: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'News'?)' for a near miss, in Apple's exact spelling; '' otherwise."""
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(value.strip().lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean {by_lower[close[0]]!r}?)" if close else ""
 
 
 def _check_cover(feed: FeedSettings) -> None:

@@ -1,0 +1,7 @@
+"""``python -m narrate.cli``: the same command as ``narrate``."""
+
+import sys
+
+from narrate.cli import main
+
+sys.exit(main())

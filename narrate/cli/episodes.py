@@ -1,0 +1,71 @@
+"""``narrate episodes``: what each episode is doing, why one failed, and how long a queued one has waited."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from typing import Any
+
+from narrate.settings import Settings
+from narrate.store import Episode, Status, Store
+
+
+def cmd_episodes(args: argparse.Namespace, settings: Settings) -> int:
+    episodes = Store(settings.db_url, settings.public_dir).episodes(feed=args.feed)
+    if args.json:
+        print(json.dumps([episode_json(e, settings) for e in episodes], indent=2))
+        return 0
+    if not episodes:
+        print("no episodes")
+        return 0
+    now = dt.datetime.now(dt.timezone.utc)
+    for e in episodes:
+        minutes = f"{e.duration / 60:5.1f} min" if e.duration else "    -    "
+        print(f"{e.id}  {e.feed:<10} {e.status:<9} {e.progress:3d}%  {minutes}  {e.title}")
+        # Indented under its episode, so the columns above stay what scripts cut.
+        if e.status == Status.QUEUED.value:
+            print(f"    waiting {span(waiting_seconds(e, now))} for a worker")
+        elif e.status == Status.FAILED.value:
+            print(f"    reason: {e.reason or 'unknown'}")
+    return 0
+
+
+def waiting_seconds(episode: Episode, now: dt.datetime) -> float:
+    """Seconds since a queued episode was (last) sent to the workers."""
+    since = episode.updated_at or episode.created_at
+    if since.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
+        since = since.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (now - since).total_seconds())
+
+
+def span(seconds: float) -> str:
+    """A wait as people say it: "8 s", "3 min 20 s", "2 h 5 min"."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min" + (f" {whole % 60} s" if whole % 60 else "")
+    return f"{whole // 3600} h" + (f" {whole % 3600 // 60} min" if whole % 3600 // 60 else "")
+
+
+def episode_json(episode: Episode, settings: Settings) -> dict[str, Any]:
+    """The API's episode summary plus where the files are on this machine (and how long a queued one has waited)."""
+    from narrate.publishing.paths import feed_path
+    from narrate.publishing.summary import episode_summary
+
+    public = settings.public_dir.resolve()
+
+    def local(relative: str | None) -> str | None:
+        return str(public / relative) if relative else None
+
+    data = {
+        **episode_summary(settings, episode),
+        "audio_path": local(episode.audio_path),
+        "transcript_path": local(episode.transcript_path),
+        "chapters_path": local(episode.chapters_path),
+        "feed_path": str(public / feed_path(episode.feed)),
+    }
+    if episode.status == Status.QUEUED.value:
+        data["waiting_seconds"] = round(waiting_seconds(episode, dt.datetime.now(dt.timezone.utc)), 1)
+    return data
