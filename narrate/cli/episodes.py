@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from narrate.publishing.summary import waiting_seconds
 from narrate.settings import Settings
 from narrate.store import Episode, Status, Store
 
@@ -25,18 +26,10 @@ def cmd_episodes(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{e.id}  {e.feed:<10} {e.status:<9} {e.progress:3d}%  {minutes}  {e.title}")
         # Indented under its episode, so the columns above stay what scripts cut.
         if e.status == Status.QUEUED.value:
-            print(f"    waiting {span(waiting_seconds(e, now))} for a worker")
+            print(f"    waiting {span(waiting_seconds(e, now) or 0)} for a worker")
         elif e.status == Status.FAILED.value:
             print(f"    reason: {e.reason or 'unknown'}")
     return 0
-
-
-def waiting_seconds(episode: Episode, now: dt.datetime) -> float:
-    """Seconds since a queued episode was (last) sent to the workers."""
-    since = episode.updated_at or episode.created_at
-    if since.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
-        since = since.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (now - since).total_seconds())
 
 
 def span(seconds: float) -> str:
@@ -66,6 +59,4 @@ def episode_json(episode: Episode, settings: Settings) -> dict[str, Any]:
         "chapters_path": local(episode.chapters_path),
         "feed_path": str(public / feed_path(episode.feed)),
     }
-    if episode.status == Status.QUEUED.value:
-        data["waiting_seconds"] = round(waiting_seconds(episode, dt.datetime.now(dt.timezone.utc)), 1)
     return data
