@@ -199,17 +199,17 @@ def test_a_refused_form_comes_back_with_the_pasted_source_and_the_chosen_feed(
     assert two_feeds.store.episodes() == []
 
 
-def dated(store_episode_id: str, days_ago: int, **values: object) -> Episode:
+def dated(episode_id: str, days_ago: int, **values: object) -> Episode:
     """An episode last changed ``days_ago`` days ago, about an article of that day unless told otherwise."""
     changed = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days_ago)
     fields: dict[str, object] = dict(
-        title=f"Story {store_episode_id}", status=Status.PUBLISHED.value, published=changed.date(),
+        title=f"Story {episode_id}", status=Status.PUBLISHED.value, published=changed.date(),
         created_at=changed, updated_at=changed,
     )
     fields.update(values)
     return Episode(
-        id=store_episode_id, guid=f"guid-{store_episode_id}", feed="main",
-        source_key=f"https://example.org/{store_episode_id}", **fields,
+        id=episode_id, guid=f"guid-{episode_id}", feed="main", source_key=f"https://example.org/{episode_id}",
+        **fields,
     )
 
 

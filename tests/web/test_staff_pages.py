@@ -106,7 +106,8 @@ def test_episode_table_has_caption_headers_progress_and_reasons() -> None:
     cells = [[text_of(c) for c in r.xpath("th|td")] for r in rows]
     assert cells == [
         [HOSTILE_TITLE, "Main feed (main)", "Rendering", "45%", ""],
-        ["Council passes the water bill", "Main feed (main)", "Published", "100%", "gtts failed; read by piper instead"],
+        ["Council passes the water bill", "Main feed (main)", "Published", "100%",
+         "gtts failed; read by piper instead"],
         ["Broken page", "Main feed (main)", "Failed", "5%", "the source has no extractable article text"],
     ]
     # The phone layout labels each cell with its column's header (site.css), as staff.js does for new rows.
