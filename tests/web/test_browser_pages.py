@@ -625,3 +625,17 @@ def test_the_banner_and_the_list_work_without_javascript(site: Site) -> None:
         expect(page.get_by_label("Feed")).to_have_value("main")
     finally:
         context.close()
+
+
+def test_focus_stays_on_a_link_whose_row_moves_to_the_top(site: Site, context: BrowserContext) -> None:
+    site.store.save(desk_episode("above", "Changed a moment ago", Status.QUEUED))
+    visit_ = staff_visit(context, site)
+    page = visit_.page
+    rows = page.locator("table.episodes tbody tr")
+    expect(rows.first).to_have_attribute("data-id", "above")
+    link = page.locator(f"tr[data-id='{site.episode.id}']").get_by_role("link", name=site.episode.title)
+    link.focus()
+    site.store.change(site.episode.id, title=site.episode.title)  # changed now: first at the next refresh
+    expect(rows.first).to_have_attribute("data-id", site.episode.id, timeout=10_000)
+    assert link.evaluate("element => element === document.activeElement")
+    assert visit_.errors == []

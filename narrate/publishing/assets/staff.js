@@ -105,6 +105,16 @@
     banner.replaceChildren(message);
   }
 
+  // Rows move as episodes change (the newest activity first). moveBefore keeps focus on a link in a moved row,
+  // where insertBefore would drop it to the page; browsers without it fall back.
+  function place(row, before) {
+    if (row.isConnected && typeof body.moveBefore === "function") {
+      body.moveBefore(row, before);
+    } else {
+      body.insertBefore(row, before);
+    }
+  }
+
   function update(episodes) {
     const existing = new Map(Array.from(body.rows).map((row) => [row.dataset.id, row]));
     let previous = null;
@@ -117,7 +127,7 @@
       }
       const expectedPlace = previous ? previous.nextElementSibling : body.firstElementChild;
       if (row !== expectedPlace) {
-        body.insertBefore(row, expectedPlace);
+        place(row, expectedPlace);
       }
       const cells = row.cells;
       titleCell(cells[0], episode);
