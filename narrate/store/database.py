@@ -116,14 +116,22 @@ class Store:
         with self.session() as session:
             return session.scalar(select(Episode).where(Episode.feed == feed, Episode.source_key == source_key))
 
-    def episodes(self, feed: str | None = None, status: Status | None = None) -> list[Episode]:
-        """Newest first: by the article's date, then by creation."""
+    def episodes(
+        self, feed: str | None = None, status: Status | None = None, *, by_activity: bool = False,
+        limit: int | None = None,
+    ) -> list[Episode]:
+        """Newest first: by the article's date, then by creation (a feed's order). ``by_activity``: by when each
+        was last queued or changed instead, so an undated article staff just queued is not listed last."""
         query = select(Episode)
         if feed:
             query = query.where(Episode.feed == feed)
         if status:
             query = query.where(Episode.status == status.value)
-        query = query.order_by(Episode.published.desc().nulls_last(), Episode.created_at.desc())
+        if by_activity:
+            query = query.order_by(Episode.updated_at.desc(), Episode.created_at.desc(), Episode.id)
+        else:
+            query = query.order_by(Episode.published.desc().nulls_last(), Episode.created_at.desc())
+        query = query.limit(limit)
         # Listings never need the stored article and script; skipping them keeps a 10,000-episode feed quick.
         query = query.options(defer(Episode.article_json, raiseload=True), defer(Episode.script_json, raiseload=True))
         with self.session() as session:

@@ -21,6 +21,7 @@ from narrate import pipeline
 from narrate.errors import NarrateError, NotFoundError, SourceError
 from narrate.publishing.summary import episode_summary
 from narrate.settings import DEFAULT_FEED, Settings
+from narrate.store import Status
 from narrate.web import sessions, tokens
 from narrate.web.api import count
 from narrate.web.service import Service, ServiceDep, get_service, url_root
@@ -103,14 +104,14 @@ def staff_page(request: Request, service: ServiceDep, queued: str | None = None)
     session = _session(request, service)
     if session is None:
         return HTMLResponse(render_login_page(root=url_root(request)))
-    message = None
+    banner = None
     if queued:
         try:
-            title = service.store.get(queued).title
-            message = f"Queued “{title}”. It is listed below, and its status updates by itself."
+            episode = service.store.get(queued)
+            banner = Banner(episode.id, episode.status, queued_message(episode.title, episode.status, episode.reason))
         except NotFoundError:
             pass  # unpublished since: nothing to confirm
-    return _staff_html(request, service, session, message=message)
+    return _staff_html(request, service, session, banner=banner)
 
 
 @staff.post("/staff/login")
@@ -179,6 +180,24 @@ def staff_episodes(service: ServiceDep) -> dict[str, Any]:
     return {"episodes": _recent(service)}
 
 
+@dataclass(frozen=True)
+class Banner:
+    """The message about the episode just queued; staff.js keeps it current as that episode's status changes."""
+
+    episode_id: str
+    status: str
+    message: str
+
+
+def queued_message(title: str, status: str, reason: str | None) -> str:
+    """What the banner says about a queued episode in each status (staff.js words it the same way)."""
+    if status == Status.PUBLISHED.value:
+        return f"Published “{title}”."
+    if status == Status.FAILED.value:
+        return f"“{title}” failed: {reason or 'no reason was recorded'}"
+    return f"Queued “{title}”. It is listed below with its status."
+
+
 def _submission(source: str, feed: str) -> Submission:
     """A pasted value is a URL when it is one http(s) address with no spaces, else the article's text."""
     value = source.strip()
@@ -190,7 +209,9 @@ def _submission(source: str, feed: str) -> Submission:
 
 
 def _recent(service: Service) -> list[dict[str, Any]]:
-    return [episode_summary(service.settings, e) for e in service.store.episodes()[:RECENT_EPISODES]]
+    # By activity, not by article date: what staff just queued or what just finished is on top, dated or not.
+    recent = service.store.episodes(by_activity=True, limit=RECENT_EPISODES)
+    return [episode_summary(service.settings, e) for e in recent]
 
 
 def _staff_html(
@@ -199,20 +220,23 @@ def _staff_html(
     session: StaffSession,
     *,
     status: int = 200,
-    message: str | None = None,
+    banner: Banner | None = None,
     error: str | None = None,
     source: str = "",
     chosen_feed: str = "",
 ) -> HTMLResponse:
-    slugs = sorted({DEFAULT_FEED, *service.settings.feeds})
+    # The default feed first (and chosen unless the person chose another), then the others by slug.
+    slugs = [DEFAULT_FEED, *sorted(set(service.settings.feeds) - {DEFAULT_FEED})]
     html = render_staff_page(
         episodes=_recent(service),
         feeds=[(slug, service.settings.feed(slug).title) for slug in slugs],
         csrf_token=session.csrf_token,
-        message=message,
+        message=banner.message if banner else None,
+        message_episode=banner.episode_id if banner else None,
+        message_status=banner.status if banner else None,
         error=error,
         source=source,
-        chosen_feed=chosen_feed,
+        chosen_feed=chosen_feed or DEFAULT_FEED,
         root=url_root(request),
     )
     return HTMLResponse(html, status_code=status)

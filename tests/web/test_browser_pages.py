@@ -39,6 +39,7 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]},
     "resultTypes": ["violations"],
 }
+FEEDS_TITLED_ALIKE = '[feeds.alpha]\ntitle = "Narrate"\n[feeds.zeta]\ntitle = "Narrate"\n'
 ARTICLE = Article(
     title="Library hours grow",
     author="Dana Kim",
@@ -94,9 +95,12 @@ def cue_times(vtt: str) -> list[tuple[float, float]]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     bound, url = listener()
+    home = tmp_path_factory.mktemp("browser") / "home"
+    home.mkdir()
+    (home / "narrate.toml").write_text(FEEDS_TITLED_ALIKE, encoding="utf-8")  # beside main, titled "Narrate"
     with pytest.MonkeyPatch.context() as env:
-        # The embedded render tasks read their settings from the environment.
-        env.setenv("NARRATE_HOME", str(tmp_path_factory.mktemp("browser") / "home"))
+        # The embedded render tasks read their settings from the environment (once, when the worker is imported).
+        env.setenv("NARRATE_HOME", str(home))
         env.setenv("NARRATE_BASE_URL", url)
         env.setenv("NARRATE_ENGINE", "tone")
         settings = Settings.load()
@@ -474,3 +478,164 @@ def _frame_page(site: Site) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+# -- the staff page at work: the feed picker, the order of the list, the banner, a phone ---------------------
+# These add episodes to the site's store, so they come last in the module. The site has three feeds titled alike.
+
+LONG_WORD = "https://example.org/" + "a-very-long-unbroken-address-" * 8
+
+
+def desk_episode(id: str, title: str, status: Status, *, days_ago: float = 0, **values: object) -> Episode:
+    """An episode last changed ``days_ago`` days ago, about an article of that day."""
+    changed = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days_ago)
+    return Episode(
+        id=id, guid=f"guid-{id}", feed="main", source_key=f"https://example.org/{id}", title=title,
+        status=status.value, published=changed.date(), created_at=changed, updated_at=changed, **values,
+    )
+
+
+def staff_visit(context: BrowserContext, site: Site, path: str = "/staff") -> Visit:
+    """The staff page at ``path``, signed in first if the context is not yet."""
+    found = visit(context, site.url + path)
+    if found.page.get_by_label("API token").count():
+        found.page.get_by_label("API token").fill(site.token)
+        found.page.get_by_role("button", name="Log in").click()
+        found.page.get_by_role("heading", name="Articles and episodes", level=1).wait_for()
+        if path != "/staff":
+            found.page.goto(site.url + path)
+    return found
+
+
+def test_feed_picker_starts_on_main_and_tells_feeds_titled_alike_apart(site: Site, context: BrowserContext) -> None:
+    visit_ = staff_visit(context, site)
+    page = visit_.page
+    picker = page.get_by_label("Feed")
+    expect(picker).to_have_value("main")  # not "alpha", the alphabetically first
+    names = picker.locator("option").all_inner_texts()
+    assert names == ["Narrate (main)", "Narrate (alpha)", "Narrate (zeta)"]
+    for name in names:
+        expect(picker.get_by_role("option", name=name, exact=True)).to_have_count(1)
+    assert visit_.errors == []
+
+
+def test_an_undated_article_queued_on_the_page_tops_a_full_list_and_the_banner_says_published(
+    site: Site, context: BrowserContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The embedded render reads its settings from the environment, which each test starts without.
+    monkeypatch.setenv("NARRATE_HOME", str(site.settings.home))
+    monkeypatch.setenv("NARRATE_BASE_URL", site.url)
+    monkeypatch.setenv("NARRATE_ENGINE", "tone")
+    for day in range(1, 101):  # the page lists 100: these fill it, dated and changed days ago
+        site.store.save(desk_episode(f"d{day:03}", f"Dated story {day}", Status.PUBLISHED, days_ago=day))
+    visit_ = staff_visit(context, site)
+    page = visit_.page
+    title = "Ferry timetable changes"  # no date: by article date it would sink below the 100 shown
+    page.get_by_label("Article URL or pasted text").fill(
+        f"{title}\n\nThe harbour ferry leaves every twenty minutes from Monday. Evening boats run until ten.\n"
+    )
+    page.get_by_label("Feed").select_option("zeta")
+    page.get_by_role("button", name="Queue article").click()
+    banner = page.get_by_role("status")
+    expect(banner).to_have_text(re.compile(rf"^(Queued “{title}”\. It is listed below with its status\.|Published)"))
+    expect(banner).to_have_text(f"Published “{title}”.", timeout=30_000)
+    rows = page.locator("table.episodes tbody tr")
+    expect(rows.first.get_by_role("rowheader")).to_have_text(title)
+    expect(rows.first.get_by_role("cell").first).to_have_text("Narrate (zeta)")
+    expect(rows.first.get_by_role("cell").nth(1)).to_have_text("Published")
+    assert rows.count() == 100
+    assert visit_.errors == []
+
+
+def test_the_banner_announces_when_the_queued_episode_is_published_or_fails(
+    site: Site, context: BrowserContext
+) -> None:
+    for id, title, outcome, reason, said in [
+        ("b-pub", "Bridge reopens", Status.PUBLISHED, None, "Published “Bridge reopens”."),
+        ("b-fail", "Tram <strike> & “ends”", Status.FAILED, "no voice speaks 'xx' <set NARRATE_VOICES>",
+         "“Tram <strike> & “ends”” failed: no voice speaks 'xx' <set NARRATE_VOICES>"),
+    ]:
+        site.store.save(desk_episode(id, title, Status.QUEUED))
+        visit_ = staff_visit(context, site, f"/staff?queued={id}")
+        page = visit_.page
+        banner = page.get_by_role("status")
+        expect(banner).to_have_text(f"Queued “{title}”. It is listed below with its status.")
+        assert banner.get_attribute("aria-live") == "polite"
+        banner.evaluate("element => { element.dataset.sameRegion = 'yes'; }")  # the region itself stays
+        site.store.change(id, status=Status.RENDERING.value, segments_total=4, segments_done=2)
+        row = page.locator(f"tr[data-id='{id}']")
+        expect(row.get_by_role("cell").nth(1)).to_have_text("Rendering", timeout=10_000)
+        expect(banner).to_have_text(f"Queued “{title}”. It is listed below with its status.")  # no chatter
+        site.store.change(id, status=outcome.value, reason=reason)
+        expect(banner).to_have_text(said, timeout=10_000)
+        assert banner.get_attribute("data-same-region") == "yes"
+        assert banner.locator("p").get_attribute("class") == ("failed" if reason else None)
+        assert banner.locator("strike").count() == 0  # the title is text
+        assert_no_axe_violations(page, f"staff page with the banner saying {outcome.value}")
+        assert visit_.errors == []
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_on_a_phone_the_page_does_not_scroll_sideways(site: Site, width: int) -> None:
+    site.store.save(desk_episode(
+        "long", LONG_WORD, Status.FAILED, reason=f"could not fetch {LONG_WORD}: HTTP 404", notice=None,
+    ))
+    context = site.browser.new_context(viewport={"width": width, "height": 667})
+    context.set_default_timeout(10_000)
+    try:
+        visit_ = staff_visit(context, site)
+        page = visit_.page
+        sizes = page.evaluate("""() => {
+            const wrap = document.querySelector('.table-wrap');
+            return {page: document.scrollingElement.scrollWidth, view: innerWidth,
+                    wrap: wrap.scrollWidth, wrapView: wrap.clientWidth};
+        }""")
+        assert sizes["page"] <= sizes["view"] == width and sizes["wrap"] <= sizes["wrapView"], sizes
+        # Reflowed: one episode is a block of lines, each labelled with its column, one under the other.
+        row = page.locator("tr[data-id='long']")
+        boxes = [row.locator(part).bounding_box() for part in ("th", "td >> nth=0", "td >> nth=1", "td >> nth=3")]
+        assert all(box is not None and box["x"] + box["width"] <= width for box in boxes), boxes
+        assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes)  # type: ignore[index]
+        assert len({box["x"] for box in boxes}) == 1  # type: ignore[index]
+        label = row.locator("td >> nth=1").evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert label.startswith('"Status: "'), label
+        # Still a table to assistive technology: the column headers are there though not shown.
+        expect(page.get_by_role("columnheader", name="Reason or note")).to_have_count(1)
+        header = page.locator("table.episodes thead").bounding_box()
+        assert header is not None and header["width"] <= 1 and header["height"] <= 1  # not shown
+        assert_no_axe_violations(page, f"staff page {width} px wide")
+        assert visit_.errors == []
+    finally:
+        context.close()
+
+
+def test_the_banner_and_the_list_work_without_javascript(site: Site) -> None:
+    site.store.save(desk_episode("nojs", "Library closes early", Status.FAILED, reason="the engine ran out of time"))
+    context = site.browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}/staff")
+        page.get_by_label("API token").fill(site.token)
+        page.get_by_role("button", name="Log in").click()
+        page.goto(f"{site.url}/staff?queued=nojs")
+        expect(page.get_by_role("status")).to_have_text("“Library closes early” failed: the engine ran out of time")
+        first = page.locator("table.episodes tbody tr").first
+        expect(first.get_by_role("rowheader")).to_have_text("Library closes early")
+        expect(first.get_by_role("cell").nth(1)).to_have_text("Failed")
+        expect(page.get_by_label("Feed")).to_have_value("main")
+    finally:
+        context.close()
+
+
+def test_focus_stays_on_a_link_whose_row_moves_to_the_top(site: Site, context: BrowserContext) -> None:
+    site.store.save(desk_episode("above", "Changed a moment ago", Status.QUEUED))
+    visit_ = staff_visit(context, site)
+    page = visit_.page
+    rows = page.locator("table.episodes tbody tr")
+    expect(rows.first).to_have_attribute("data-id", "above")
+    link = page.locator(f"tr[data-id='{site.episode.id}']").get_by_role("link", name=site.episode.title)
+    link.focus()
+    site.store.change(site.episode.id, title=site.episode.title)  # changed now: first at the next refresh
+    expect(rows.first).to_have_attribute("data-id", site.episode.id, timeout=10_000)
+    assert link.evaluate("element => element === document.activeElement")
+    assert visit_.errors == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Iterator
@@ -11,7 +12,8 @@ import httpx
 import lxml.html
 import pytest
 
-from narrate.web.staff import STAFF_COOKIE
+from narrate.store import Episode, Status
+from narrate.web.staff import RECENT_EPISODES, STAFF_COOKIE
 from narrate.web.tokens import create_token
 from tests.web.conftest import Start
 from tests.web.service import ARTICLE, Running
@@ -195,3 +197,80 @@ def test_a_refused_form_comes_back_with_the_pasted_source_and_the_chosen_feed(
     assert [o.get("value") for o in options if o.get("selected") is not None] == ([feed] if feed != "nope" else [])
     assert set(page.xpath("//input[@name='csrf_token']/@value")) == {csrf}  # ready to send again
     assert two_feeds.store.episodes() == []
+
+
+def dated(episode_id: str, days_ago: int, **values: object) -> Episode:
+    """An episode last changed ``days_ago`` days ago, about an article of that day unless told otherwise."""
+    changed = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days_ago)
+    fields: dict[str, object] = dict(
+        title=f"Story {episode_id}", status=Status.PUBLISHED.value, published=changed.date(),
+        created_at=changed, updated_at=changed,
+    )
+    fields.update(values)
+    return Episode(
+        id=episode_id, guid=f"guid-{episode_id}", feed="main", source_key=f"https://example.org/{episode_id}",
+        **fields,
+    )
+
+
+def test_the_list_is_by_activity_so_what_was_just_queued_tops_a_full_list(
+    service: Running, browser: httpx.Client
+) -> None:
+    for day in range(1, RECENT_EPISODES + 1):  # a full list of dated episodes, the newest changed a day ago
+        service.store.save(dated(f"d{day:03}", day))
+    # Queued a minute ago, with no date; and an old, dated article re-queued now that failed a moment ago.
+    service.store.save(dated("undated", 0, published=None, status=Status.QUEUED.value,
+                             updated_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)))
+    service.store.save(dated("old", 3000, status=Status.FAILED.value, reason="engine failed",
+                             published=dt.date(2001, 9, 1), updated_at=dt.datetime.now(dt.timezone.utc)))
+
+    listed = [e["id"] for e in browser.get("/staff/episodes.json").json()["episodes"]]
+    assert len(listed) == RECENT_EPISODES
+    assert listed[:4] == ["old", "undated", "d001", "d002"]
+    assert listed[-1] == f"d{RECENT_EPISODES - 2:03}"  # the two changed longest ago make room
+    page = lxml.html.document_fromstring(browser.get("/staff").text)
+    assert page.xpath("//table/tbody/tr/@data-id") == listed  # the page without JavaScript: the same order
+    # The feed keeps its article-date order: the undated article last, the 2001 one just before it.
+    assert [e.id for e in service.store.episodes()][-2:] == ["old", "undated"]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "banner"),
+    [
+        (Status.QUEUED, None, "Queued “Fees <b>rise</b> & “more”\u200b”. It is listed below with its status."),
+        (Status.RENDERING, None, "Queued “Fees <b>rise</b> & “more”\u200b”. It is listed below with its status."),
+        (Status.PUBLISHED, None, "Published “Fees <b>rise</b> & “more”\u200b”."),
+        (Status.FAILED, "no voice speaks 'xx' <set NARRATE_VOICES>", "“Fees <b>rise</b> & “more”\u200b” failed: "
+         "no voice speaks 'xx' <set NARRATE_VOICES>"),
+        (Status.FAILED, None, "“Fees <b>rise</b> & “more”\u200b” failed: no reason was recorded"),
+    ],
+)
+def test_the_banner_says_where_the_queued_episode_is(
+    service: Running, browser: httpx.Client, status: Status, reason: str | None, banner: str
+) -> None:
+    service.store.save(dated("e1", 0, title="Fees <b>rise</b> & “more”\u200b", status=status.value, reason=reason))
+    page = lxml.html.document_fromstring(browser.get("/staff?queued=e1").text)
+    [region] = page.xpath("//*[@role='status']")
+    assert region.text_content() == banner and region.xpath(".//b") == []
+    assert (region.get("data-episode"), region.get("data-status")) == ("e1", status.value)  # staff.js follows it
+    assert region.xpath("p/@class") == (["failed"] if status is Status.FAILED else [])
+    gone = lxml.html.document_fromstring(browser.get("/staff?queued=nope").text)
+    assert gone.xpath("//*[@role='status']")[0].text_content() == ""
+    assert gone.xpath("//*[@role='status']/@data-episode") == []
+
+
+def test_the_feed_picker_starts_on_main_among_feeds_titled_alike(start_service: Start, home: Path) -> None:
+    (home / "narrate.toml").write_text(
+        '[feeds.alpha]\ntitle = "Narrate"\n[feeds.zeta]\ntitle = "Narrate"\n[feeds.main]\ntitle = "Narrate"\n',
+        encoding="utf-8",
+    )
+    running = start_service()
+    token = create_token(running.store, "desk")
+    with httpx.Client(base_url=running.url, timeout=30) as client:
+        assert client.post("/staff/login", data={"token": token}).status_code == 303
+        page = lxml.html.document_fromstring(client.get("/staff").text)
+    options = page.xpath("//select[@name='feed']/option")
+    assert [(o.get("value"), o.text) for o in options] == [
+        ("main", "Narrate (main)"), ("alpha", "Narrate (alpha)"), ("zeta", "Narrate (zeta)")
+    ]
+    assert [o.get("value") for o in options if o.get("selected") is not None] == ["main"]

@@ -62,7 +62,10 @@ def test_staff_page_queue_form() -> None:
     assert source.tag == "textarea" and accessible_name(page, source) == "Article URL or pasted text"
     [feed] = form.xpath(".//select[@name='feed']")
     assert accessible_name(page, feed) == "Feed"
-    assert [(o.get("value"), o.text) for o in feed.xpath("option")] == [("main", "Main feed"), ("research", "Research")]
+    assert [(o.get("value"), o.text) for o in feed.xpath("option")] == [
+        ("main", "Main feed (main)"), ("research", "Research (research)")
+    ]
+    assert feed.xpath("option[@selected]/@value") == ["main"]
     assert form.xpath(".//input[@type='hidden'][@name='csrf_token']/@value") == ["c5rf-t0k3n"]
     assert [text_of(b) for b in form.xpath(".//button[@type='submit']")] == ["Queue article"]
     [logout] = page.xpath("//form[@action='/staff/logout']")
@@ -102,10 +105,13 @@ def test_episode_table_has_caption_headers_progress_and_reasons() -> None:
     assert [r.get("data-id") for r in rows] == ["e1", "e2", "e3"]
     cells = [[text_of(c) for c in r.xpath("th|td")] for r in rows]
     assert cells == [
-        [HOSTILE_TITLE, "Main feed", "Rendering", "45%", ""],
-        ["Council passes the water bill", "Main feed", "Published", "100%", "gtts failed; read by piper instead"],
-        ["Broken page", "Main feed", "Failed", "5%", "the source has no extractable article text"],
+        [HOSTILE_TITLE, "Main feed (main)", "Rendering", "45%", ""],
+        ["Council passes the water bill", "Main feed (main)", "Published", "100%",
+         "gtts failed; read by piper instead"],
+        ["Broken page", "Main feed (main)", "Failed", "5%", "the source has no extractable article text"],
     ]
+    # The phone layout labels each cell with its column's header (site.css), as staff.js does for new rows.
+    assert [r.xpath("td/@data-label") for r in rows] == [["Feed", "Status", "Progress", "Reason or note"]] * 3
     assert [r.xpath("th/@scope") for r in rows] == [["row"]] * 3
     assert rows[1].xpath("th/a/@href") == ["https://audio.example.org/narrate/episodes/e2/"]
     assert rows[0].xpath(".//a") == [] and rows[0].xpath(".//progress/@value") == ["45"]
@@ -118,3 +124,31 @@ def test_no_episodes_yet_and_a_path_prefix() -> None:
     assert text_of(page.xpath("//table/tbody")[0]) == "No episodes yet."
     assert page.xpath("//form/@action") == ["/narrate/staff/logout", "/narrate/staff/articles"]
     assert page.xpath("//link[@rel='stylesheet']/@href")[0].startswith("/narrate/assets/site.css?v=")
+
+
+def test_feed_picker_selects_the_default_feed_and_names_feeds_titled_alike_apart() -> None:
+    feeds = [("main", "Narrate"), ("alpha", "Narrate"), ("beta", "City <news> & more")]
+    rows = [episode("a", "Alpha story", "published", 100, feed="alpha"), episode("m", "Main story", "queued", 0)]
+    page = staff_page(feeds=feeds, episodes=rows)
+    options = page.xpath("//select[@name='feed']/option")
+    assert [(o.get("value"), o.text) for o in options] == [
+        ("main", "Narrate (main)"), ("alpha", "Narrate (alpha)"), ("beta", "City <news> & more (beta)")
+    ]
+    assert [o.get("value") for o in options if o.get("selected") is not None] == ["main"]
+    # The table names the feed the same way: two feeds titled alike are told apart there too.
+    assert [text_of(r.xpath("td")[0]) for r in page.xpath("//table/tbody/tr")] == ["Narrate (alpha)", "Narrate (main)"]
+    chosen = staff_page(feeds=feeds, chosen_feed="beta")
+    assert chosen.xpath("//select[@name='feed']/option[@selected]/@value") == ["beta"]
+
+
+def test_banner_names_the_episode_it_follows_and_marks_a_failure() -> None:
+    queued = staff_page(message="Queued “Bridge”. It is listed below with its status.", message_episode="e1",
+                        message_status="queued")
+    [region] = queued.xpath("//*[@role='status']")
+    assert (region.get("data-episode"), region.get("data-status")) == ("e1", "queued")
+    assert region.xpath("p/@class") == [] and text_of(region).startswith("Queued “Bridge”")
+    failed = staff_page(message="“Bridge” failed: no voice for 'xx'", message_episode="e3", message_status="failed")
+    [region] = failed.xpath("//*[@role='status']")
+    assert region.get("aria-live") == "polite" and region.xpath("p/@class") == ["failed"]
+    assert (region.get("data-status"), text_of(region)) == ("failed", "“Bridge” failed: no voice for 'xx'")
+    assert staff_page().xpath("//*[@role='status']/@data-episode") == []  # nothing to follow

@@ -1,5 +1,6 @@
 // Keeps the staff page's episode table current. Cells are updated in place, so focus and the
 // reading position stay put; the table is not a live region, so refreshes are not announced.
+// The banner about the episode just queued (a polite live region) says when it is published or fails.
 (function () {
   "use strict";
 
@@ -10,6 +11,8 @@
   const body = table.tBodies[0];
   const source = table.dataset.episodes;
   const INTERVAL_MS = 4000;
+  const LABELS = ["Feed", "Status", "Progress", "Reason or note"]; // as in staff.html, for the phone layout
+  const banner = document.getElementById("queue-status");
   const feedTitles = new Map(
     Array.from(document.querySelectorAll("select#feed option")).map((option) => [option.value, option.textContent])
   );
@@ -72,10 +75,44 @@
     const header = document.createElement("th");
     header.scope = "row";
     row.appendChild(header);
-    for (let i = 0; i < 4; i += 1) {
-      row.appendChild(document.createElement("td"));
+    for (const label of LABELS) {
+      const cell = document.createElement("td");
+      cell.dataset.label = label;
+      row.appendChild(cell);
     }
     return row;
+  }
+
+  // Worded as queued_message in narrate/web/staff.py. Only an outcome is announced, once.
+  function followBanner(episodes) {
+    if (!banner || !banner.dataset.episode) {
+      return;
+    }
+    const episode = episodes.find((item) => String(item.id) === banner.dataset.episode);
+    const status = episode ? String(episode.status || "") : "";
+    if (!episode || status === banner.dataset.status || (status !== "published" && status !== "failed")) {
+      return;
+    }
+    const title = episode.title || "Untitled";
+    const message = document.createElement("p");
+    if (status === "published") {
+      message.textContent = "Published \u201c" + title + "\u201d.";
+    } else {
+      message.className = "failed";
+      message.textContent = "\u201c" + title + "\u201d failed: " + (episode.reason || "no reason was recorded");
+    }
+    banner.dataset.status = status;
+    banner.replaceChildren(message);
+  }
+
+  // Rows move as episodes change (the newest activity first). moveBefore keeps focus on a link in a moved row,
+  // where insertBefore would drop it to the page; browsers without it fall back.
+  function place(row, before) {
+    if (row.isConnected && typeof body.moveBefore === "function") {
+      body.moveBefore(row, before);
+    } else {
+      body.insertBefore(row, before);
+    }
   }
 
   function update(episodes) {
@@ -90,7 +127,7 @@
       }
       const expectedPlace = previous ? previous.nextElementSibling : body.firstElementChild;
       if (row !== expectedPlace) {
-        body.insertBefore(row, expectedPlace);
+        place(row, expectedPlace);
       }
       const cells = row.cells;
       titleCell(cells[0], episode);
@@ -130,6 +167,7 @@
         const data = await response.json();
         if (Array.isArray(data.episodes)) {
           update(data.episodes);
+          followBanner(data.episodes);
         }
       }
     } catch (error) {
