@@ -24,7 +24,7 @@ from narrate.extract.byline import parse_date
 from narrate.extract.canonical import canonical_address
 from narrate.extract.frontmatter import declared_url, front_matter
 from narrate.extract.language import language_code
-from narrate.extract.rawhtml import html_text
+from narrate.extract.rawhtml import html_text, inline_html
 from narrate.extract.table import table_block
 
 _PARSER = (
@@ -179,7 +179,7 @@ def _fragment(children: Sequence[Token]) -> str:
         elif struck or child.type in _UNREAD or child.nesting:
             continue
         elif child.type == "html_inline":
-            parts.append(child.content)
+            parts.append(inline_html(child.content))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
         else:
