@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from narrate.article import Article, Block, BlockKind
+from narrate.article import Article, Block
 from narrate.extract.assemble import build_article
 from narrate.extract.byline import parse_date
 from narrate.extract.canonical import canonical_address
@@ -28,7 +28,7 @@ from narrate.extract.rawhtml import html_text, inline_html
 from narrate.extract.table import table_block
 
 _PARSER = (
-    MarkdownIt("commonmark", {"linkify": False})
+    MarkdownIt("commonmark")
     .enable(["table", "strikethrough"])
     .use(footnote_plugin)
     .use(tasklists_plugin)
@@ -76,7 +76,7 @@ def _blocks(tokens: Sequence[Token], lines: list[str]) -> Iterator[Block]:
         if kind not in ("paragraph_open", "paragraph_close", "inline"):
             after_image = False
         if kind in ("footnote_block_open", "footnote_block_close"):
-            notes += token.nesting  # the footnotes at the end: their markers are not read either
+            notes += token.nesting  # the notes, gathered at the end, are not read (nor are their markers)
         elif notes or kind in ("fence", "code_block"):
             continue
         elif kind in ("bullet_list_open", "ordered_list_open", "bullet_list_close", "ordered_list_close"):

@@ -60,7 +60,10 @@ def test_seven_hashes_or_an_indented_code_line_are_no_heading() -> None:
 
 
 def test_autolinks_and_e_mail_links_are_read() -> None:
-    text = "# T\n\nWrite to <desk@example.org>, read <https://example.org/report?id=4&x=1> or <mailto:tips@example.org>.\n"
+    text = (
+        "# T\n\nWrite to <desk@example.org>, read <https://example.org/report?id=4&x=1> or "
+        "<mailto:tips@example.org>.\n"
+    )
     assert blocks(text) == [
         (
             "paragraph",
