@@ -19,6 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from narrate.article import Article, Block
+from narrate.errors import SourceError
 from narrate.extract.assemble import build_article
 from narrate.extract.byline import parse_date
 from narrate.extract.canonical import canonical_address
@@ -27,8 +28,12 @@ from narrate.extract.language import language_code
 from narrate.extract.rawhtml import html_text, inline_html
 from narrate.extract.table import table_block
 
+_MAX_NESTING = 100
+"""Quotes and lists (two levels each: the list and its item) nested deeper are not parsed: the parser recurses."""
+_CONTAINERS = frozenset({"blockquote_open", "list_item_open", "footnote_open"})
+"""What holds blocks: opened at the deepest level, its blocks are dropped."""
 _PARSER = (
-    MarkdownIt("commonmark")
+    MarkdownIt("commonmark", {"maxNesting": _MAX_NESTING})
     .enable(["table", "strikethrough"])
     .use(footnote_plugin)
     .use(tasklists_plugin)
@@ -41,7 +46,8 @@ _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])(?=\s|$)")
 
 def extract_markdown(text: str, *, source: str | None = None, url: str | None = None) -> Article:
     """Read an article written in Markdown; ``url`` is where it was fetched from, if it was."""
-    meta, blocks = read_markdown(text)
+    source = source or "the Markdown text"
+    meta, blocks = read_markdown(text, source)
     title = meta.get("title")
     if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title, blocks = blocks[0].text, blocks[1:]
@@ -49,7 +55,7 @@ def extract_markdown(text: str, *, source: str | None = None, url: str | None = 
     return build_article(
         title,
         blocks,
-        source=source or "the Markdown text",
+        source=source,
         author=meta.get("author"),
         published=parse_date(meta.get("date", "")),
         site=meta.get("site"),
@@ -60,10 +66,19 @@ def extract_markdown(text: str, *, source: str | None = None, url: str | None = 
     )
 
 
-def read_markdown(text: str) -> tuple[dict[str, str], list[Block]]:
-    """The front matter and every block of ``text`` as read aloud, before the tidying all sources share."""
+def read_markdown(text: str, source: str = "the Markdown text") -> tuple[dict[str, str], list[Block]]:
+    """The front matter and every block of ``text`` as read aloud, before the tidying all sources share.
+
+    SourceError when quotes or lists nest past what the parser reads: it would drop their words silently.
+    """
     meta, text = front_matter(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
-    return meta, list(_blocks(_PARSER.parse(text), text.split("\n")))
+    tokens = _PARSER.parse(text)
+    if any(token.type in _CONTAINERS and token.level >= _MAX_NESTING - 1 for token in tokens):
+        raise SourceError(
+            f"{source} nests quotes and lists deeper than the Markdown parser reads ({_MAX_NESTING} levels, "
+            "two for each list): the words in there would be lost"
+        )
+    return meta, list(_blocks(tokens, text.split("\n")))
 
 
 def _blocks(tokens: Sequence[Token], lines: list[str]) -> Iterator[Block]:
@@ -125,7 +140,7 @@ def _table(rows: list[tuple[bool, list[str]]], lists: int, quotes: int) -> Itera
     GitHub's tables take any line after them, up to a blank one, as a row; a line without a pipe is almost
     always the next paragraph with its blank line forgotten, so it is read as one.
     """
-    end = next((index for index, (piped, _) in enumerate(rows) if index > 1 and not piped), len(rows))
+    end = next((index for index, (piped, _) in enumerate(rows) if not piped), len(rows))
     block = table_block([cells for _, cells in rows[:end]], header=True)
     if block is not None:
         yield block

@@ -8,10 +8,13 @@ Markdown after them, raw HTML that is not text (processing instructions, declara
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
+from narrate.errors import SourceError
 from narrate.extract import extract_markdown
+from tests.hostile.site import narrate
 
 
 def blocks(text: str) -> list[tuple[str, int, str]]:
@@ -137,3 +140,40 @@ def test_long_runs_of_raw_html_take_linear_time() -> None:
         article = extract_markdown(f"# Storm\n\nThe council voted.\n\n{storm}\n\nThe end.\n")
         assert article.blocks[0].text == "The council voted."
     assert time.monotonic() - started < 10  # well under a second each
+
+
+def test_quotes_and_lists_nested_as_deep_as_the_parser_reads_are_read() -> None:
+    assert blocks("# T\n\n" + "> " * 99 + "Deep words.\n") == [("quote", 0, "Deep words.")]
+    nested = "".join("  " * depth + f"- item {depth}\n" for depth in range(49))
+    assert blocks(f"# T\n\n{nested}")[-1] == ("list_item", 49, "item 48")
+
+
+@pytest.mark.parametrize(
+    "deep",
+    ["> " * 100 + "Deep words.", "".join("  " * depth + f"- item {depth}\n" for depth in range(50)),
+     "> " * 5000 + "Deep words.", "> - " * 50 + "Deep words."],
+    ids=["100 quotes", "50 lists", "5000 quotes", "quotes in lists"],
+)  # fmt: skip
+def test_deeper_nesting_is_refused_rather_than_read_with_words_missing(deep: str) -> None:
+    with pytest.raises(SourceError, match="^the post nests quotes and lists deeper than the Markdown parser reads"):
+        extract_markdown(f"# T\n\nThe council voted.\n\n{deep}\n", source="the post")
+
+
+def test_narrate_script_reads_a_post_and_refuses_one_nested_too_deep(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text(
+        "---\ntitle: Rates\n---\n\nThe [rate study][s] is out.\n\n   ## Costs\n\n1.  Apply.\n\n    Bring proof.\n\n"
+        '[s]: https://example.org/s "Study"\n',
+        encoding="utf-8",
+    )
+    done = narrate(tmp_path / "home", "script", str(post))
+    assert done.returncode == 0, done.stderr
+    assert "The rate study is out.\n\nCosts.\nApply.\nBring proof.\n" in done.stdout
+    assert "example" not in done.stdout and "Study" not in done.stdout
+    post.write_text("> " * 120 + "Deep words.\n", encoding="utf-8")
+    refused = narrate(tmp_path / "home", "script", str(post))
+    assert refused.returncode == 4 and refused.stdout == ""
+    assert refused.stderr == (
+        f"narrate: error: {post} nests quotes and lists deeper than the Markdown parser reads (100 levels, "
+        "two for each list): the words in there would be lost\n"
+    )
