@@ -29,9 +29,10 @@ from narrate.extract.rawhtml import html_text, inline_html
 from narrate.extract.table import table_block
 
 _MAX_NESTING = 100
-"""Quotes and lists (two levels each: the list and its item) nested deeper are not parsed: the parser recurses."""
+"""How deep the parser reads nested quotes (a level each) and lists (two: the list and its item). It recurses, so
+it must stop somewhere; it skips what lies deeper, and a text that has some is refused rather than read in part."""
 _CONTAINERS = frozenset({"blockquote_open", "list_item_open", "footnote_open"})
-"""What holds blocks: opened at the deepest level, its blocks are dropped."""
+"""Tokens that hold blocks: one opened at the deepest level has had its blocks skipped."""
 _PARSER = (
     MarkdownIt("commonmark", {"maxNesting": _MAX_NESTING})
     .enable(["table", "strikethrough"])
