@@ -177,3 +177,31 @@ def test_narrate_script_reads_a_post_and_refuses_one_nested_too_deep(tmp_path: P
         f"narrate: error: {post} nests quotes and lists deeper than the Markdown parser reads (100 levels, "
         "two for each list): the words in there would be lost\n"
     )
+
+
+def test_a_line_without_a_pipe_after_a_table_starts_the_next_paragraph() -> None:
+    text = (
+        "# T\n\n| Ward | Turnout |\n|---|--:|\n| 1 | 40% |\n| 2 | 45% |\nTurnout rose in every ward.\nIt fell in none.\n\n"
+        "> Year | Seats\n> --- | ---\n> 2024 | 9\n> A quoted remark.\n"
+    )
+    assert blocks(text) == [
+        ("table", 1, "Ward\tTurnout\n1\t40%\n2\t45%"),
+        ("paragraph", 0, "Turnout rose in every ward. It fell in none."),
+        ("table", 1, "Year\tSeats\n2024\t9"),
+        ("quote", 0, "A quoted remark."),
+    ]
+
+
+def test_only_an_emphasised_line_right_under_an_image_is_its_caption() -> None:
+    text = (
+        "# T\n\n![Ward map](map.png)\n_The new ward map._\n\nThe map was redrawn.\n\n- ![Hall](hall.jpg)\n\n"
+        "  *The hall, in 1920.*\n\nSee the map ![icon](i.png) *twice* today.\n\n![Chart](c.png)\n\n"
+        "*Rates* and *fees* rose.\n\n![Chart](c.png)\n\nThe chart says it all.\n\n*An aside the author wrote.*\n"
+    )
+    assert blocks(text) == [
+        ("paragraph", 0, "The map was redrawn."),
+        ("paragraph", 0, "See the map twice today."),
+        ("paragraph", 0, "Rates and fees rose."),
+        ("paragraph", 0, "The chart says it all."),
+        ("paragraph", 0, "An aside the author wrote."),
+    ]
