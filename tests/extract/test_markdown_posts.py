@@ -181,7 +181,8 @@ def test_narrate_script_reads_a_post_and_refuses_one_nested_too_deep(tmp_path: P
 
 def test_a_line_without_a_pipe_after_a_table_starts_the_next_paragraph() -> None:
     text = (
-        "# T\n\n| Ward | Turnout |\n|---|--:|\n| 1 | 40% |\n| 2 | 45% |\nTurnout rose in every ward.\nIt fell in none.\n\n"
+        "# T\n\n| Ward | Turnout |\n|---|--:|\n| 1 | 40% |\n| 2 | 45% |\n"
+        "Turnout rose in every ward.\nIt fell in none.\n\n"
         "> Year | Seats\n> --- | ---\n> 2024 | 9\n> A quoted remark.\n"
     )
     assert blocks(text) == [
