@@ -1,105 +1,62 @@
-"""Markdown to an Article: headings, paragraphs, quotes, list items and tables, as plain words.
+"""Markdown to an Article: a CommonMark parser's tokens mapped to headings, paragraphs, quotes, list items, tables.
 
-Links become their text; images and their captions (an emphasised line under the image), code,
-HTML comments, footnote references and definitions go. A leading "# Title" is the title, and
-YAML-style front matter may give the title, author and date.
+markdown-it-py reads the Markdown (CommonMark, with GitHub's tables, strikethrough and task lists, and
+footnotes); this module only says what each token is for a listener. Links are read as their text; images and
+their captions (an emphasised line under the image), code, struck-out words, footnote references and notes,
+and link reference definitions go. Raw HTML is read as its text (see rawhtml). A leading "# Title" is the
+title, and front matter may give the title, author and date (see frontmatter).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 
-from narrate.article import Article, Block, BlockKind
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from narrate.article import Article, Block
+from narrate.errors import SourceError
 from narrate.extract.assemble import build_article
-from narrate.extract.byline import join_names, parse_date
-from narrate.extract.canonical import absolute_url, canonical_address
+from narrate.extract.byline import parse_date
+from narrate.extract.canonical import canonical_address
+from narrate.extract.frontmatter import declared_url, front_matter
 from narrate.extract.language import language_code
+from narrate.extract.rawhtml import html_text, inline_html
 from narrate.extract.table import table_block
 
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
-_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
-_QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
-_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
-_TASK = re.compile(r"^\[[ xX]\]\s+")
-_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])\s*$")
-_EMPHASISED_LINE = re.compile(r"^\s*([*_])(?!\1)\S.*\S\1\s*$")
-_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
-# Raw HTML whose content is never text: dropped from its opening tag to its closing tag.
-_HIDDEN_HTML = re.compile(r"<(script|style|template|noscript|textarea)\b[^<>]*>", re.IGNORECASE)
-_BASE_KEYS = ("base_url", "baseurl", "site_url", "siteurl", "base")
-"""Front matter keys for the site's own URL (keys are read in lower case: Hugo's baseURL is baseurl)."""
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_BACKTICKS = re.compile(r"`+")
-_IMAGE = re.compile(r"!\[[^\[\]]*\](?:\([^()]*\)|\[[^\[\]]*\])")
-_FOOTNOTE_REF = re.compile(r"\[\^[^\[\]]+\]")
-_LINK = re.compile(r"\[([^\[\]]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-_REFERENCE_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
-_NOTE_TAG = re.compile(r"<sup>\s*\[?\d{1,3}\]?\s*</sup>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
-_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
-_UNDERSCORE = re.compile(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])")
-_STRUCK = re.compile(r"~~(?=\S)((?:(?!~~).)+?)(?<=\S)~~")
+_MAX_NESTING = 100
+"""How deep the parser reads nested quotes (a level each) and lists (two: the list and its item). It recurses, so
+it must stop somewhere; it skips what lies deeper, and a text that has some is refused rather than read in part."""
+_CONTAINERS = frozenset({"blockquote_open", "list_item_open", "footnote_open"})
+"""Tokens that hold blocks: one opened at the deepest level has had its blocks skipped."""
+_PARSER = (
+    MarkdownIt("commonmark", {"maxNesting": _MAX_NESTING})
+    .enable(["table", "strikethrough"])
+    .use(footnote_plugin)
+    .use(tasklists_plugin)
+)
+# Inline tokens never read: an image (its alt text describes a picture the listener cannot see) and a footnote
+# marker.
+_UNREAD = frozenset({"image", "footnote_ref"})
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])(?=\s|$)")
-
-
-@dataclass
-class _Builder:
-    """Collects blocks line by line; one block is open at a time."""
-
-    blocks: list[Block] = field(default_factory=list)
-    kind: BlockKind | None = None
-    lines: list[str] = field(default_factory=list)
-    level: int = 0
-    list_indents: list[int] = field(default_factory=list)
-
-    def open(self, kind: BlockKind, line: str, level: int = 0) -> None:
-        self.close()
-        self.kind, self.lines, self.level = kind, [line], level
-
-    def add(self, line: str) -> None:
-        self.lines.append(line)
-
-    def discard(self) -> None:
-        self.kind, self.lines, self.level = None, [], 0
-
-    def close(self) -> None:
-        if self.kind is not None:
-            text = _inline(" ".join(self.lines))
-            if text:
-                self.blocks.append(Block(self.kind, text, level=self.level))
-        self.discard()
-
-    def list_level(self, indent: int) -> int:
-        while self.list_indents and self.list_indents[-1] > indent:
-            self.list_indents.pop()
-        if not self.list_indents or indent > self.list_indents[-1]:
-            self.list_indents.append(indent)
-        return len(self.list_indents)
 
 
 def extract_markdown(text: str, *, source: str | None = None, url: str | None = None) -> Article:
     """Read an article written in Markdown; ``url`` is where it was fetched from, if it was."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    meta, text = _front_matter(text)
-    blocks = _blocks(_without_image_captions(_without_hidden_html(_without_comments(text))))
+    source = source or "the Markdown text"
+    meta, blocks = read_markdown(text, source)
     title = meta.get("title")
     if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title, blocks = blocks[0].text, blocks[1:]
-    canonical, claimed = canonical_address(_declared_url(meta), url)
+    canonical, claimed = canonical_address(declared_url(meta), url)
     return build_article(
         title,
         blocks,
-        source=source or "the Markdown text",
+        source=source,
         author=meta.get("author"),
         published=parse_date(meta.get("date", "")),
         site=meta.get("site"),
@@ -110,241 +67,142 @@ def extract_markdown(text: str, *, source: str | None = None, url: str | None = 
     )
 
 
-def _declared_url(meta: dict[str, str]) -> str | None:
-    """The front matter's canonical address, absolute. Jekyll and Hugo write ``url: /2024/01/post/``, relative to
-    a site URL that lives in the site's configuration, not in the post: it is resolved against a site URL the
-    front matter gives (``base_url``, ``site_url``, ...), and otherwise dropped, since a relative address names
-    no site, cannot be an episode's link, and the text itself then identifies the episode."""
-    declared = meta.get("canonical_url") or meta.get("canonical") or meta.get("url")
-    base = next((meta[key] for key in _BASE_KEYS if absolute_url(meta.get(key))), None)
-    return absolute_url(declared, base)
+def read_markdown(text: str, source: str = "the Markdown text") -> tuple[dict[str, str], list[Block]]:
+    """The front matter and every block of ``text`` as read aloud, before the tidying all sources share.
 
-
-def _without_comments(text: str) -> str:
-    """``text`` without HTML comments; an unclosed one stays (a regex would rescan the rest for every "<!--")."""
-    parts: list[str] = []
-    position = 0
-    while (start := text.find("<!--", position)) >= 0:
-        end = text.find("-->", start + 4)
-        if end < 0:
-            break
-        parts.append(text[position:start])
-        position = end + 3
-    parts.append(text[position:])
-    return "".join(parts)
-
-
-def _without_hidden_html(text: str) -> str:
-    """``text`` without raw <script>, <style> (and the like) elements: their content is code, not words.
-
-    An element that is never closed loses only its tag; each tag name is looked up once past the last closing.
+    SourceError when quotes or lists nest past what the parser reads: it would drop their words silently.
     """
-    lowered = text.lower()
-    unclosed: set[str] = set()
-    parts: list[str] = []
-    position = 0
-    for opening in _HIDDEN_HTML.finditer(text):
-        name = opening.group(1).lower()
-        if opening.start() < position or name in unclosed:
+    meta, text = front_matter(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    tokens = _PARSER.parse(text)
+    if any(token.type in _CONTAINERS and token.level >= _MAX_NESTING - 1 for token in tokens):
+        raise SourceError(
+            f"{source} nests quotes and lists deeper than the Markdown parser reads ({_MAX_NESTING} levels, "
+            "two for each list): the words in there would be lost"
+        )
+    return meta, list(_blocks(tokens, text.split("\n")))
+
+
+def _blocks(tokens: Sequence[Token], lines: list[str]) -> Iterator[Block]:
+    """The blocks of a token stream. Inside a quote everything is quote; inside a list, list items by depth."""
+    lists = quotes = heading = notes = 0
+    rows: list[tuple[bool, list[str]]] | None = None  # the open table's rows: (written with a pipe, cells)
+    after_image = False  # the paragraph just read ended with an image: an emphasised line now is its caption
+    for token in tokens:
+        kind = token.type
+        if kind not in ("paragraph_open", "paragraph_close", "inline"):
+            after_image = False
+        if kind in ("footnote_block_open", "footnote_block_close"):
+            notes += token.nesting  # the notes, gathered at the end, are not read (nor are their markers)
+        elif notes or kind in ("fence", "code_block"):
             continue
-        close = lowered.find(f"</{name}", opening.end())
-        if close < 0:
-            unclosed.add(name)
-            continue
-        end = lowered.find(">", close)
-        parts.append(text[position : opening.start()])
-        position = len(text) if end < 0 else end + 1
-    parts.append(text[position:])
-    return "".join(parts)
+        elif kind in ("bullet_list_open", "ordered_list_open", "bullet_list_close", "ordered_list_close"):
+            lists += token.nesting
+        elif kind in ("blockquote_open", "blockquote_close"):
+            quotes += token.nesting
+        elif kind in ("heading_open", "heading_close"):
+            heading = int(token.tag[1:]) if token.nesting > 0 else 0
+        elif kind == "table_open":
+            rows = []
+        elif kind == "tr_open" and rows is not None:
+            rows.append((bool(token.map) and "|" in lines[token.map[0]], []))
+        elif kind == "inline" and rows is not None:
+            rows[-1][1].append(_words(_fragment(token.children or [])))
+        elif kind == "table_close" and rows is not None:
+            yield from _table(rows, lists, quotes)
+            rows = None
+        elif kind == "inline":
+            parts = _lines(token.children or [])
+            if after_image and parts and _emphasised(parts[0]):
+                parts = parts[1:]
+            after_image = bool(parts) and _image_only(parts[-1])
+            text = _words("\n".join(_fragment(part) for part in _uncaptioned(parts)))
+            if text:
+                yield _block(text, lists, quotes, heading)
+        elif kind == "html_block":
+            text = _words(html_text(token.content))
+            if text:
+                yield _block(text, lists, quotes, 0)
 
 
-def _front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Simple "key: value" front matter, lists of names included; not a full YAML reader."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    meta: dict[str, str] = {}
-    key = ""
-    for line in match.group(1).split("\n"):
-        item = re.match(r"^\s+-\s+(.*)$", line)
-        if item and key:
-            meta[key] = join_names([meta.get(key, ""), _scalar(item.group(1))])
-            continue
-        pair = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", line)
-        if pair:
-            key = pair.group(1).lower()
-            value = pair.group(2).strip()
-            if value.startswith("[") and value.endswith("]"):
-                meta[key] = join_names([_scalar(v) for v in value[1:-1].split(",")])
-            elif value:
-                meta[key] = _scalar(value)
-    return {k: v for k, v in meta.items() if v}, text[match.end() :]
+def _block(text: str, lists: int, quotes: int, heading: int) -> Block:
+    """A quote inside a quote, a list item inside a list (its level the depth), else a heading or a paragraph."""
+    if quotes:
+        return Block("quote", text)
+    if lists:
+        return Block("list_item", text, level=lists)
+    if heading:
+        return Block("heading", text, level=heading)
+    return Block("paragraph", text)
 
 
-def _scalar(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
+def _table(rows: list[tuple[bool, list[str]]], lists: int, quotes: int) -> Iterator[Block]:
+    """The table, and then as a paragraph what follows its last row written with a pipe.
+
+    GitHub's tables take any line after them, up to a blank one, as a row; a line without a pipe is almost
+    always the next paragraph with its blank line forgotten, so it is read as one.
+    """
+    end = next((index for index, (piped, _) in enumerate(rows) if not piped), len(rows))
+    block = table_block([cells for _, cells in rows[:end]], header=True)
+    if block is not None:
+        yield block
+    rest = _words(" ".join(" ".join(cells) for _, cells in rows[end:]))
+    if rest:
+        yield _block(rest, lists, quotes, 0)
 
 
-def _without_image_captions(text: str) -> str:
-    """Drop the emphasised line that captions an image, right under it or after one blank line."""
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not _IMAGE_LINE.match(line):
-            continue
-        following = next((i for i in range(index + 1, min(index + 3, len(lines))) if lines[i].strip()), None)
-        if following is not None and _EMPHASISED_LINE.match(lines[following]):
-            lines[following] = ""
-    return "\n".join(lines)
-
-
-def _cells(line: str) -> list[str]:
-    line = line.strip()
-    line = line[1:] if line.startswith("|") else line
-    line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
-    return [_inline(cell.replace("\\|", "|")) for cell in _CELL_SEPARATOR.split(line)]
-
-
-def _blocks(text: str) -> list[Block]:
-    builder = _Builder()
-    fence: str | None = None
-    table: list[list[str]] | None = None
-    piped_row: str | None = None  # the last line, when it was a row of pipes: maybe a table's header
-    blank_before = True
-
-    def end_table() -> None:
-        nonlocal table
-        block = table_block(table, header=True) if table else None
-        if block is not None:
-            builder.blocks.append(block)
-        table = None
-
-    for line in text.split("\n"):
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        if table is not None:
-            if line.strip() and "|" in line:
-                table.append(_cells(line))
-                continue
-            end_table()
-        opening = _FENCE.match(line)
-        if opening:
-            builder.close()
-            fence = opening.group(1)[:3]
-            continue
-        if not line.strip():
-            builder.close()
-            blank_before = True
-            piped_row = None
-            continue
-        was_blank, blank_before = blank_before, False
-        if _DEFINITION.match(line):
-            continue
-        if _TABLE_RULE.match(line) and "|" in line and (piped_row is not None or builder.kind == "paragraph"):
-            if piped_row is not None:
-                header = piped_row
-            else:
-                header = builder.lines.pop()  # the open paragraph's last line was the table's header row
-                if builder.lines:
-                    builder.close()
-                else:
-                    builder.discard()
-            table = [_cells(header)]
-            piped_row = None
-            continue
-        piped_row = line if line.lstrip().startswith("|") else None
-        setext = _SETEXT.match(line)
-        if setext and builder.kind == "paragraph":
-            builder.kind, builder.level = "heading", 1 if setext.group(1)[0] == "=" else 2
-            builder.close()
-            continue
-        if _RULE.match(line):
-            builder.close()
-            continue
-        heading = _ATX.match(line)
-        quote = _QUOTE.match(line)
-        item = _LIST_ITEM.match(line)
-        if heading:
-            builder.open("heading", heading.group(2) or "", level=len(heading.group(1)))
-            builder.close()
-            builder.list_indents.clear()
-        elif quote:
-            content = quote.group(1).lstrip("> ")
-            if builder.kind == "quote" and content:
-                builder.add(content)
-            elif content:
-                builder.open("quote", content)
-            else:
-                builder.close()
-        elif item:
-            indent = len(item.group(1).expandtabs(4))
-            builder.open("list_item", _TASK.sub("", item.group(2)), level=builder.list_level(indent))
-        elif line.lstrip().startswith("|"):
-            builder.close()  # a row of pipes without the rule under its header is not a table
-        elif was_blank and line.startswith("    ") and not builder.list_indents:
-            continue  # an indented code block
-        elif builder.kind is not None and not was_blank:
-            builder.add(line.strip())  # a wrapped line, lazily continuing the open block
+def _lines(children: Sequence[Token]) -> list[list[Token]]:
+    """The inline tokens of a block, line by line as written."""
+    lines: list[list[Token]] = [[]]
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            lines.append([])
         else:
-            if not line.startswith(" "):
-                builder.list_indents.clear()
-            builder.open("paragraph", line.strip())
-    end_table()
-    builder.close()
-    return builder.blocks
+            lines[-1].append(child)
+    return [line for line in lines if line]
 
 
-def _code_spans(text: str) -> str:
-    """`code` to its words: a run of backticks opens a span that the next run of the same length closes.
+def _image_only(line: list[Token]) -> bool:
+    return any(t.type == "image" for t in line) and all(t.type == "image" or not t.content.strip() for t in line)
 
-    Runs are paired in one pass, without a regex, whose backtracking over a long run of backticks takes minutes.
-    """
-    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
-    closing: list[int | None] = [None] * len(runs)
-    next_of_length: dict[int, int] = {}
-    for index in range(len(runs) - 1, -1, -1):
-        length = runs[index][1] - runs[index][0]
-        closing[index] = next_of_length.get(length)
-        next_of_length[length] = index
+
+def _emphasised(line: list[Token]) -> bool:
+    """Whether the whole line is one *emphasis*: an image's caption, when it stands under the image."""
+    spoken = [t for t in line if t.type != "text" or t.content.strip()]
+    if len(spoken) < 3 or spoken[0].type != "em_open" or spoken[-1].type != "em_close":
+        return False
+    depth = 0
+    for t in spoken[:-1]:
+        depth += t.nesting if t.type in ("em_open", "em_close") else 0
+        if depth == 0:
+            return False  # the first emphasis closes before the line ends: "*a* and *b*"
+    return True
+
+
+def _uncaptioned(lines: list[list[Token]]) -> Iterator[list[Token]]:
+    """The lines without an emphasised one right under an image."""
+    for index, line in enumerate(lines):
+        if not (index and _image_only(lines[index - 1]) and _emphasised(line)):
+            yield line
+
+
+def _fragment(children: Sequence[Token]) -> str:
+    """Inline tokens as HTML: words escaped, raw HTML as written, what is not read left out."""
     parts: list[str] = []
-    position = index = 0
-    while index < len(runs):
-        close = closing[index]
-        if close is None:
-            index += 1
+    struck = 0
+    for child in children:
+        if child.type in ("s_open", "s_close"):
+            struck += child.nesting  # struck-out words were deleted by the author
+        elif struck or child.type in _UNREAD or child.nesting:
             continue
-        (start, content_start), (content_end, end) = runs[index], runs[close]
-        parts.append(text[position:start])
-        parts.append(text[content_start:content_end].strip())
-        position, index = end, close + 1
-    parts.append(text[position:])
-    return "".join(parts)
+        elif child.type == "html_inline":
+            parts.append(inline_html(child.content))
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        else:
+            parts.append(html.escape(child.content, quote=False))  # text, code spans, autolinks' text
+    return html_text("".join(parts))
 
 
-def _inline(text: str) -> str:
-    """Markdown inline syntax to plain words."""
-    escaped: list[str] = []
-
-    def protect(match: re.Match[str]) -> str:
-        escaped.append(match.group(1))
-        return f"\ue000{len(escaped) - 1}\ue001"
-
-    text = _ESCAPED.sub(protect, text)
-    text = _code_spans(text)
-    text = _IMAGE.sub("", text)
-    text = _FOOTNOTE_REF.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REFERENCE_LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _NOTE_TAG.sub("", text)
-    text = _TAG.sub("", text)
-    text = _STRUCK.sub("", text)  # struck-out words were deleted by the author
-    for pattern in (_STRONG, _STAR, _UNDERSCORE):
-        text = pattern.sub(lambda m: m.group(m.lastindex or 0), text)
-    text = _SPACE_BEFORE_STOP.sub(r"\1", text)  # "a chart ![img](x)." must not leave "chart ."
-    text = re.sub("\ue000(\\d+)\ue001", lambda m: escaped[int(m.group(1))], text)
-    return " ".join(html.unescape(text).split())
+def _words(text: str) -> str:
+    """Whitespace collapsed, and no space left before a full stop where an image was ("a chart ![img](x).")."""
+    return " ".join(_SPACE_BEFORE_STOP.sub(r"\1", text).split())

@@ -135,4 +135,6 @@ def test_pathological_markup_takes_linear_time() -> None:
     started = time.monotonic()
     for storm in storms:
         extract_markdown(f"# Storm\n\nThe council voted.\n\n{storm}\n")
-    assert time.monotonic() - started < 5  # about 0.5 s; the old expressions took minutes
+    # About 5 s on a quiet machine: markdown-it-py is linear but pure Python (twice the storm, twice the time);
+    # the old expressions took minutes, so the bound leaves room for a busy machine and still catches them.
+    assert time.monotonic() - started < 20
