@@ -156,6 +156,7 @@ def _from_input(word: str, stream: str) -> bool:
 @given(text=TEXTS, kind=st.sampled_from(["text", "markdown"]))
 @example(text=":0\u00d7A", kind="text")  # found by this test: "0xA" was spoken
 @example(text="\u328a0", kind="text")  # found by this test: "\u328azero", one made-up word
+@example(text="0&&", kind="markdown")  # found by this test: "andand"
 def test_any_text_gives_an_article_or_a_clear_error_and_a_script_of_its_own_words(text: str, kind: str) -> None:
     try:
         article = extract(Document(text.encode("utf-8"), kind, name="the text"))  # type: ignore[arg-type]

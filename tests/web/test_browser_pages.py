@@ -103,6 +103,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         env.setenv("NARRATE_HOME", str(home))
         env.setenv("NARRATE_BASE_URL", url)
         env.setenv("NARRATE_ENGINE", "tone")
+        # Every test here signs in from 127.0.0.1 within a minute or two; the sign-in limit has tests of its own.
+        env.setenv("NARRATE_LOGIN_ATTEMPTS_PER_MINUTE", "1000")
         settings = Settings.load()
         store = Store(settings.db_url)
         queued = pipeline.submit(settings, store, ARTICLE, feed="main", source="test")

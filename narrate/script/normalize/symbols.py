@@ -41,11 +41,13 @@ def expand_symbols(text: str) -> str:
 
 
 def _sub_apart(pattern: re.Pattern[str], spoken: Callable[[re.Match[str]], str], text: str) -> str:
-    """``pattern.sub`` whose words stay apart from a letter or digit written against the match ("a$5" -> "a five")."""
+    """``pattern.sub`` whose words stay apart from a letter or digit written against the match ("a$5" -> "a five"),
+    and from the words of a match right after it ("&&" -> "and and")."""
 
     def replace(match: re.Match[str]) -> str:
         before = match.string[match.start() - 1 : match.start()] if match.start() else ""
         after = match.string[match.end() : match.end() + 1]
-        return (" " if before.isalnum() else "") + spoken(match) + (" " if after.isalnum() else "")
+        space_after = after.isalnum() or pattern.match(match.string, match.end()) is not None
+        return (" " if before.isalnum() else "") + spoken(match) + (" " if space_after else "")
 
     return pattern.sub(replace, text)
