@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import ipaddress
 import json
 import math
 import os
@@ -16,10 +15,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from narrate.errors import ConfigError
-from narrate.logs import redact
+from narrate.urls import BACKEND_SCHEMES, BROKER_SCHEMES, check_database_url, check_service_url, http_url
 
 CONFIG_NAME = "narrate.toml"
 DEFAULT_FEED = "main"
@@ -315,11 +314,11 @@ class Settings:
         if self.gtts_url:
             self.gtts_url = http_url(self.gtts_url, "NARRATE_GTTS_URL", base=True)
         if self.database_url:
-            _check_database_url(self.database_url)
+            check_database_url(self.database_url)
         if self.broker_url:
-            _check_service_url(self.broker_url, "NARRATE_BROKER_URL", BROKER_SCHEMES)
+            check_service_url(self.broker_url, "NARRATE_BROKER_URL", BROKER_SCHEMES)
         if self.result_backend:
-            _check_service_url(self.result_backend, "NARRATE_RESULT_BACKEND", BACKEND_SCHEMES)
+            check_service_url(self.result_backend, "NARRATE_RESULT_BACKEND", BACKEND_SCHEMES)
         if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,200}", self.queue):
             raise ConfigError(f"NARRATE_QUEUE must be letters, digits, '_', '.', ':' or '-', got {self.queue!r}")
         if self.bitrate_kbps not in MP3_BITRATES:
@@ -378,97 +377,6 @@ _RANGES: dict[str, tuple[float, float]] = {
     "long_article_chars": (0, 10**9),  # 0: every article in the long lane
 }
 """Numbers that make sense, per setting: a negative timeout or a NaN is refused at start, not met mid-render."""
-
-# Celery's broker transports and result backends, by URL scheme (kombu and celery accept these names).
-BROKER_SCHEMES = frozenset({"redis", "rediss", "sentinel", "amqp", "amqps", "pyamqp", "librabbitmq", "sqs",
-                            "memory", "filesystem", "sqla", "sqlalchemy", "mongodb", "qpid", "zookeeper",
-                            "consul", "etcd", "azurestoragequeues", "azureservicebus", "gcpubsub", "confluentkafka"})
-BACKEND_SCHEMES = frozenset({"redis", "rediss", "sentinel", "rpc", "db", "database", "cache", "mongodb", "cassandra",
-                             "elasticsearch", "riak", "couchbase", "couchdb", "arangodb", "dynamodb", "azureblockblob",
-                             "s3", "gs", "consul", "filesystem", "file", "cosmosdbsql", "disabled"})
-
-_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
-
-
-def http_url(value: str, what: str, *, base: bool = False) -> str:
-    """``value`` as an absolute http(s) URL with a host, its scheme and host in lower case; else ConfigError naming
-    ``what``.
-
-    Podcast apps fetch these URLs from anywhere: a relative path, "example.org/news" or "javascript:..." would only
-    fail later, at publish. ``base``: a URL other paths are appended to, so it has no query or fragment.
-    Credentials are refused: these URLs are published, and the message never repeats them.
-    """
-    text = str(value).strip()
-
-    def refuse(why: str, shown: str = text) -> ConfigError:
-        return ConfigError(f"{what} must be an absolute http(s) URL: {why} (got {shown!r})")
-
-    if not text or any(c.isspace() or not c.isprintable() for c in text):
-        raise refuse("it is empty or has spaces or control characters")
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as error:
-        raise refuse(str(error)) from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise refuse(f"the scheme must be http:// or https://, not {parts.scheme + ':' if parts.scheme else 'none'}")
-    if parts.username is not None or parts.password is not None:
-        raise refuse("it must not carry a user name or password", redact(text) if parts.password else text)
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise refuse("it has no host")
-    if not _valid_host(host):
-        raise refuse(f"{host!r} is not a host name")
-    if base and (parts.query or parts.fragment or text.endswith(("?", "#"))):
-        raise refuse("other addresses are appended to it, so it cannot have a query or fragment")
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc += f":{port}"
-    return urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-def _valid_host(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        pass
-    try:
-        ascii_host = host.encode("idna").decode("ascii")  # internationalised names, as DNS sees them
-    except UnicodeError:
-        return False
-    return len(ascii_host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in ascii_host.split("."))
-
-
-def _check_service_url(value: str, what: str, schemes: frozenset[str]) -> None:
-    """A broker or result backend URL: a scheme Celery knows, each of ';'-separated fail-over URLs."""
-    for url in value.split(";"):
-        scheme, separator, _ = url.strip().partition("://")
-        kind = scheme.lower().split("+")[0]
-        if not separator or kind not in schemes:
-            example = "redis://host:6379/0 or amqp://user@host//" if schemes is BROKER_SCHEMES else "redis://host/1"
-            raise ConfigError(f"{what}: {redact(url.strip())!r} is not a URL Celery can use (e.g. {example})")
-
-
-SQLALCHEMY_DIALECTS = frozenset({"sqlite", "postgresql", "mysql", "mariadb", "oracle", "mssql"})
-"""SQLAlchemy's own dialects; others register under the "sqlalchemy.dialects" entry points."""
-
-
-def _check_database_url(value: str) -> None:
-    # Read without importing SQLAlchemy: importing settings (every worker does) must stay light.
-    found = re.fullmatch(r"([A-Za-z0-9_]+)(?:\+[A-Za-z0-9_]+)?://.*", value.strip(), re.DOTALL)
-    dialect = found.group(1).lower() if found else ""
-    if dialect not in SQLALCHEMY_DIALECTS:
-        from importlib.metadata import entry_points
-
-        plugins = {e.name.split(".")[0].lower() for e in entry_points(group="sqlalchemy.dialects")}
-        if dialect not in plugins:
-            raise ConfigError(
-                f"NARRATE_DATABASE_URL {redact(value)!r} is not a usable SQLAlchemy URL "
-                "(dialect[+driver]://..., e.g. sqlite:///narrate.db or postgresql+psycopg://user@host/db)"
-            )
-
 
 def _default_of(f: dataclasses.Field[Any]) -> Any:
     return f.default if f.default is not dataclasses.MISSING else None

@@ -3,7 +3,7 @@
     shells      cli > web > worker              (the CLI starts the service; the service queues through the worker)
     the flow    recovery > pipeline > finishing
     the steps   publishing > extract, script, engines, audio
-    underneath  store > settings > errors, logs, article
+    underneath  store > settings > urls > errors, logs, article
     feeds/      a library of formats that never imports narrate
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 RANK = {
-    "errors": 0, "logs": 0, "article": 0,
+    "errors": 0, "logs": 0, "article": 0, "urls": 0.5,
     "settings": 1,
     "store": 2,
     "extract": 3, "script": 3, "engines": 3, "audio": 3,
