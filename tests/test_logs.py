@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import pytest
 from narrate.logs import MARKER, Redaction, install_redaction, redact
 from narrate.store import Store
 from narrate.web.tokens import create_token
+from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "nrt_" + "Q7w-e_R9" * 5 + "abc"
@@ -77,12 +77,6 @@ def test_installing_twice_wraps_once_and_covers_loggers_made_later(caplog: pytes
 
 
 # -- the real server's standard error ----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

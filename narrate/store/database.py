@@ -29,7 +29,7 @@ def connect(url: str) -> SQLEngine:
         if url.startswith("sqlite"):
             database = make_url(url).database
             if database and database != ":memory:":
-                _make_home(Path(database).parent)
+                Path(database).parent.mkdir(parents=True, exist_ok=True)  # the shells made NARRATE_HOME (0711)
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
@@ -40,15 +40,6 @@ def connect(url: str) -> SQLEngine:
     except Exception as error:  # a malformed URL
         raise ConfigError(f"database {redact(url)}: {error}") from None
     return engine
-
-
-def _make_home(folder: Path) -> None:
-    """Create the database's folder (usually NARRATE_HOME) when missing: others may pass through it to public/,
-    which a web server running as its own user serves, but may not list it, whatever the umask."""
-    if folder.is_dir():
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    folder.chmod(0o711)
 
 
 @lru_cache(maxsize=8)

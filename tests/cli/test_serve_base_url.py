@@ -14,14 +14,10 @@ import httpx
 import podcastparser
 import pytest
 
+from tests.support.net import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "Harbour ferry returns\n\nThe night ferry runs again from Monday. Tickets cost the same as last year.\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

@@ -24,6 +24,8 @@ import httpx
 import pytest
 from lxml import etree, html
 
+from tests.support.net import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 NOBODY = 65534
 
@@ -39,12 +41,6 @@ TONE_MARKDOWN = (
     "## What next\n\nThe city hired four new librarians.\n"
 )
 PIPER_TEXT = "Bridge reopens\n\nThe old bridge opens again today.\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def private_umask() -> None:  # runs in the child, before exec: the CLI writes under umask 077
