@@ -1,0 +1,204 @@
+"""`narrate stats import LOGFILE`: downloads from a static server's or CDN's access log (common or combined format).
+
+Only successful GETs (200, 206) of episodes' audio count, with the bytes the log says were sent. Requests of
+today join the windows ``narrate serve`` keeps (today's stored salt); earlier days are hashed with a salt made for
+this import alone and forgotten after it. A log is never read twice: each import records the SHA-256 of what it
+read, and a later import of the same log, or of the same log grown longer, skips that part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from narrate.errors import SourceError
+from narrate.stats.clients import is_bot
+from narrate.stats.downloads import Listened, add_bytes, episode_for
+from narrate.stats.listeners import forget_before, listener_hash, salt_of_today
+from narrate.store import Store
+from narrate.store.models import Download, LogImport
+
+_QUOTED = r'"((?:[^"\\]|\\.)*)"'
+LINE = re.compile(
+    rf"(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] {_QUOTED} (?P<status>\d{{3}}) (?P<bytes>\d+|-)"
+    rf"(?: {_QUOTED} {_QUOTED})?"
+)
+"""host ident user [time] "request" status bytes, and in the combined format "referer" "user agent"."""
+COUNTED_STATUSES = {"200", "206"}
+
+
+@dataclass(frozen=True)
+class LogLine:
+    address: str
+    when: dt.datetime
+    method: str
+    path: str
+    status: str
+    bytes: int
+    user_agent: str
+
+
+@dataclass
+class ImportSummary:
+    """What an import read and counted."""
+
+    lines: int = 0
+    unreadable: int = 0
+    audio_requests: int = 0
+    bots: int = 0
+    downloads: int = 0
+    """Downloads this import added."""
+    skipped_bytes: int = 0
+    """Bytes at the start of the log that an earlier import had read."""
+    days: set[dt.date] = field(default_factory=set)
+
+
+def parse_line(text: str, base_path: str = "") -> LogLine | None:
+    """One access log line; None when it is not in the common or combined format. ``base_path``: the path of
+    NARRATE_BASE_URL ("/narrate"), which the server's paths start with and public paths do not."""
+    match = LINE.match(text.strip())
+    if match is None:
+        return None
+    request, agent = match.group(3), match.group(6)
+    method, _, rest = request.partition(" ")
+    target = rest.rpartition(" ")[0] if rest.count(" ") else rest
+    try:
+        when = dt.datetime.strptime(match.group("time"), "%d/%b/%Y:%H:%M:%S %z")
+    except ValueError:
+        return None
+    path = unquote(urlsplit(target).path)
+    if base_path and path.startswith(base_path.rstrip("/") + "/"):
+        path = path[len(base_path.rstrip("/")) :]
+    sent = match.group("bytes")
+    return LogLine(
+        match.group("host"), when.astimezone(dt.UTC), method, path.lstrip("/"), match.group("status"),
+        0 if sent == "-" else int(sent), agent or "",
+    )  # fmt: skip
+
+
+def import_log(
+    store: Store, path: Path, base_path: str = "", now: dt.datetime | None = None
+) -> ImportSummary:
+    """Count the downloads in the access log at ``path`` (.gz read too), in one transaction."""
+    today = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).date()
+    summary = ImportSummary()
+    with store.session() as session:
+        earlier = [(row.size, row.digest) for row in session.scalars(select(LogImport))]
+        with _open(path) as stream:
+            summary.skipped_bytes = _already_read(stream, earlier)
+        salts: dict[dt.date, bytes] = {}
+        listened: dict[str, Listened | None] = {}
+        with _open(path) as stream:
+            digest = hashlib.sha256()
+            size = 0
+            for raw in _lines(stream):
+                digest.update(raw)
+                size += len(raw)
+                if size <= summary.skipped_bytes:
+                    continue
+                summary.lines += 1
+                line = parse_line(raw.decode("utf-8", "replace"), base_path)
+                if line is None:
+                    summary.unreadable += 1
+                    continue
+                if (
+                    line.method != "GET"
+                    or line.status not in COUNTED_STATUSES
+                    or not line.bytes
+                ):
+                    continue
+                if line.path not in listened:
+                    listened[line.path] = episode_for(session, line.path)
+                episode = listened[line.path]
+                if episode is None:
+                    continue
+                summary.audio_requests += 1
+                if is_bot(line.user_agent):
+                    summary.bots += 1
+                    continue
+                day = line.when.date()
+                if day not in salts:
+                    salts[day] = (
+                        salt_of_today(session, today)
+                        if day == today
+                        else secrets.token_bytes(32)
+                    )
+                listener = listener_hash(salts[day], line.address, line.user_agent)
+                before = _counted(session, episode.episode_id, day, listener)
+                add_bytes(session, episode, day, listener, line.bytes, line.when)
+                summary.downloads += int(
+                    not before and _counted(session, episode.episode_id, day, listener)
+                )
+                summary.days.add(day)
+        if summary.lines and summary.unreadable == summary.lines:
+            raise SourceError(
+                f"{path}: no line is in the common or combined log format"
+            )
+        if size > summary.skipped_bytes:
+            session.add(
+                LogImport(
+                    digest=digest.hexdigest(),
+                    size=size,
+                    requests=summary.audio_requests,
+                )
+            )
+        forget_before(
+            session, today
+        )  # the hashes made with this import's own salts go with it
+    return summary
+
+
+def _counted(session: Session, episode_id: str, day: dt.date, listener: str) -> bool:
+    query = select(Download.counted_at).where(
+        Download.episode_id == episode_id,
+        Download.day == day,
+        Download.listener == listener,
+    )
+    return session.scalar(query) is not None
+
+
+def _open(path: Path) -> BinaryIO:
+    try:
+        with open(path, "rb") as probe:
+            compressed = probe.read(2) == b"\x1f\x8b"
+        return gzip.open(path, "rb") if compressed else open(path, "rb")  # type: ignore[return-value]
+    except OSError as error:
+        raise SourceError(f"{path}: {error.strerror or error}") from None
+
+
+def _lines(stream: BinaryIO) -> Iterator[bytes]:
+    """Complete lines only: a log still being written may end in half a line, which the next import reads whole."""
+    try:
+        for raw in stream:
+            if raw.endswith(b"\n"):
+                yield raw
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        raise SourceError(f"cannot read the log: {error}") from None
+
+
+def _already_read(stream: BinaryIO, earlier: list[tuple[int, str]]) -> int:
+    """How many bytes at the start of the log an earlier import read (its digest matches that prefix)."""
+    if not earlier:
+        return 0
+    sizes = {size for size, _ in earlier}
+    digest = hashlib.sha256()
+    size = best = 0
+    for raw in _lines(stream):
+        digest.update(raw)
+        size += len(raw)
+        if size in sizes and (size, digest.hexdigest()) in earlier:
+            best = size
+        if size >= max(sizes):
+            break
+    return best
