@@ -87,9 +87,7 @@ def parse_line(text: str, base_path: str = "") -> LogLine | None:
     )  # fmt: skip
 
 
-def import_log(
-    store: Store, path: Path, base_path: str = "", now: dt.datetime | None = None
-) -> ImportSummary:
+def import_log(store: Store, path: Path, base_path: str = "", now: dt.datetime | None = None) -> ImportSummary:
     """Count the downloads in the access log at ``path`` (.gz read too), in one transaction."""
     today = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).date()
     summary = ImportSummary()
@@ -112,11 +110,7 @@ def import_log(
                 if line is None:
                     summary.unreadable += 1
                     continue
-                if (
-                    line.method != "GET"
-                    or line.status not in COUNTED_STATUSES
-                    or not line.bytes
-                ):
+                if line.method != "GET" or line.status not in COUNTED_STATUSES or not line.bytes:
                     continue
                 if line.path not in listened:
                     listened[line.path] = episode_for(session, line.path)
@@ -129,22 +123,14 @@ def import_log(
                     continue
                 day = line.when.date()
                 if day not in salts:
-                    salts[day] = (
-                        salt_of_today(session, today)
-                        if day == today
-                        else secrets.token_bytes(32)
-                    )
+                    salts[day] = salt_of_today(session, today) if day == today else secrets.token_bytes(32)
                 listener = listener_hash(salts[day], line.address, line.user_agent)
                 before = _counted(session, episode.episode_id, day, listener)
                 add_bytes(session, episode, day, listener, line.bytes, line.when)
-                summary.downloads += int(
-                    not before and _counted(session, episode.episode_id, day, listener)
-                )
+                summary.downloads += int(not before and _counted(session, episode.episode_id, day, listener))
                 summary.days.add(day)
         if summary.lines and summary.unreadable == summary.lines:
-            raise SourceError(
-                f"{path}: no line is in the common or combined log format"
-            )
+            raise SourceError(f"{path}: no line is in the common or combined log format")
         if size > summary.skipped_bytes:
             session.add(
                 LogImport(
@@ -153,9 +139,7 @@ def import_log(
                     requests=summary.audio_requests,
                 )
             )
-        forget_before(
-            session, today
-        )  # the hashes made with this import's own salts go with it
+        forget_before(session, today)  # the hashes made with this import's own salts go with it
     return summary
 
 

@@ -66,14 +66,12 @@ def episode_for(session: Session, path: str) -> Listened | None:
     stem = name.rpartition("-")[0]
     if not stem:
         return None
-    query = select(
-        Episode.id, Episode.audio_path, Episode.bytes, Episode.duration
-    ).where(or_(Episode.audio_path == path, Episode.id == stem))
+    query = select(Episode.id, Episode.audio_path, Episode.bytes, Episode.duration).where(
+        or_(Episode.audio_path == path, Episode.id == stem)
+    )
     for episode_id, audio_path, size, duration in session.execute(query):
         current_folder, _, current_name = (audio_path or "").rpartition("/")
-        if audio_path == path or (
-            current_folder == folder and current_name.rpartition("-")[0] == stem
-        ):
+        if audio_path == path or (current_folder == folder and current_name.rpartition("-")[0] == stem):
             return Listened(episode_id, needed_bytes(size, duration))
     return None
 

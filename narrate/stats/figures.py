@@ -25,10 +25,7 @@ class Period:
 
     @property
     def days(self) -> list[dt.date]:
-        return [
-            self.first + dt.timedelta(days=n)
-            for n in range((self.last - self.first).days + 1)
-        ]
+        return [self.first + dt.timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
 
 @dataclass(frozen=True)
@@ -41,10 +38,7 @@ class EpisodeFigures:
     """Days with downloads only."""
 
     def as_json(self) -> dict[str, object]:
-        days = [
-            {"date": day.isoformat(), "downloads": n}
-            for day, n in sorted(self.per_day.items())
-        ]
+        days = [{"date": day.isoformat(), "downloads": n} for day, n in sorted(self.per_day.items())]
         return {
             "id": self.id,
             "title": self.title,
@@ -63,9 +57,7 @@ def episode_figures(
 ) -> list[EpisodeFigures]:
     """Published episodes (and any other with downloads) and their downloads in ``period`` (None: all time), the
     most downloaded first."""
-    counts = select(Download.episode_id, Download.day, func.count()).where(
-        Download.counted_at.is_not(None)
-    )
+    counts = select(Download.episode_id, Download.day, func.count()).where(Download.counted_at.is_not(None))
     if period:
         counts = counts.where(Download.day >= period.first, Download.day <= period.last)
     counts = counts.group_by(Download.episode_id, Download.day)
@@ -80,18 +72,14 @@ def episode_figures(
             per_day.setdefault(found, {})[day] = count
         rows = list(session.execute(episodes))
     figures = [
-        EpisodeFigures(
-            id, title, feed_slug, sum(per_day.get(id, {}).values()), per_day.get(id, {})
-        )
+        EpisodeFigures(id, title, feed_slug, sum(per_day.get(id, {}).values()), per_day.get(id, {}))
         for id, title, feed_slug, status in rows
         if status == Status.PUBLISHED.value or id in per_day
     ]
     return sorted(figures, key=lambda f: (-f.downloads, f.title.casefold(), f.id))
 
 
-def daily_totals(
-    figures: list[EpisodeFigures], period: Period
-) -> list[tuple[dt.date, int]]:
+def daily_totals(figures: list[EpisodeFigures], period: Period) -> list[tuple[dt.date, int]]:
     """Downloads of all ``figures`` on each day of ``period``, days without any included."""
     totals = dict.fromkeys(period.days, 0)
     for episode in figures:

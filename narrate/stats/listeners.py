@@ -42,9 +42,7 @@ def salt_of_today(session: Session, today: dt.date) -> bytes:
     found = session.get(ListenerSalt, today)
     if found is None:
         forget_before(session, today)
-        insert_ignoring_conflicts(
-            session, ListenerSalt, day=today, salt=secrets.token_hex(32)
-        )
+        insert_ignoring_conflicts(session, ListenerSalt, day=today, salt=secrets.token_hex(32))
         found = session.scalar(select(ListenerSalt).where(ListenerSalt.day == today))
         assert found is not None
     return bytes.fromhex(found.salt)
@@ -54,11 +52,5 @@ def forget_before(session: Session, today: dt.date) -> None:
     """Delete the salts and listener hashes of the days before ``today``, and their listeners who never reached a
     download; the counted downloads stay."""
     session.execute(delete(ListenerSalt).where(ListenerSalt.day < today))
-    session.execute(
-        delete(Download).where(Download.day < today, Download.counted_at.is_(None))
-    )
-    session.execute(
-        update(Download)
-        .where(Download.day < today, Download.listener.is_not(None))
-        .values(listener=None)
-    )
+    session.execute(delete(Download).where(Download.day < today, Download.counted_at.is_(None)))
+    session.execute(update(Download).where(Download.day < today, Download.listener.is_not(None)).values(listener=None))

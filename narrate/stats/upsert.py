@@ -14,6 +14,4 @@ def dialect_insert(session: Session, model: Any) -> Any:
 
 
 def insert_ignoring_conflicts(session: Session, model: Any, **values: Any) -> None:
-    session.execute(
-        dialect_insert(session, model).values(**values).on_conflict_do_nothing()
-    )
+    session.execute(dialect_insert(session, model).values(**values).on_conflict_do_nothing())
