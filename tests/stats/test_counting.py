@@ -20,7 +20,7 @@ SIZE = 960_000
 APPLE = "AppleCoreMedia/1.0.0.21A329 (iPhone; U; CPU OS 17_0 like Mac OS X; en_us)"
 POCKET_CASTS = "Pocket Casts"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
-DAY_ONE = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone.utc)
+DAY_ONE = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 
 
 def published(store: Store, id: str, *, size: int = SIZE, duration: float = 120.0, feed: str = "main") -> Episode:
@@ -35,7 +35,7 @@ def published(store: Store, id: str, *, size: int = SIZE, duration: float = 120.
             audio_path=f"audio/{feed}/{id}-r1.mp3",
             bytes=size,
             duration=duration,
-        )  # fmt: skip
+        )
     )
 
 
