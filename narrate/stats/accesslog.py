@@ -29,10 +29,9 @@ from narrate.stats.listeners import forget_before, listener_hash, salt_of_today
 from narrate.store import Store
 from narrate.store.models import Download, LogImport
 
-_QUOTED = r'"((?:[^"\\]|\\.)*)"'
 LINE = re.compile(
-    rf"(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] {_QUOTED} (?P<status>\d{{3}}) (?P<bytes>\d+|-)"
-    rf"(?: {_QUOTED} {_QUOTED})?"
+    r'(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<bytes>\d+|-)'
+    r'(?: "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)")?'
 )
 """host ident user [time] "request" status bytes, and in the combined format "referer" "user agent"."""
 COUNTED_STATUSES = {"200", "206"}
@@ -70,7 +69,7 @@ def parse_line(text: str, base_path: str = "") -> LogLine | None:
     match = LINE.match(text.strip())
     if match is None:
         return None
-    request, agent = match.group(3), match.group(6)
+    request, agent = match.group("request"), match.group("agent")
     method, _, rest = request.partition(" ")
     target = rest.rpartition(" ")[0] if rest.count(" ") else rest
     try:
