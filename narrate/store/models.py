@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 
 from sqlalchemy import BigInteger, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -117,13 +118,18 @@ class StaffSession(Base):
 # -- listening figures (narrate/stats) ---------------------------------------------------------------------
 
 
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
 class Download(Base):
     """One listener's downloads of one episode on one UTC day: counted once, when enough bytes were asked for."""
 
     __tablename__ = "downloads"
     __table_args__ = (UniqueConstraint("episode_id", "day", "listener", name="uq_download_listener"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    """Random, not a sequence: `narrate db copy` moves rows between databases as they are."""
     episode_id: Mapped[str] = mapped_column(String(32), index=True)
     day: Mapped[dt.date] = mapped_column(Date, index=True)
     listener: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -147,7 +153,7 @@ class LogImport(Base):
 
     __tablename__ = "log_imports"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     digest: Mapped[str] = mapped_column(String(64), index=True)
     """SHA-256 of the first ``size`` bytes of the (decompressed) log."""
     size: Mapped[int] = mapped_column(BigInteger)

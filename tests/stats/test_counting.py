@@ -198,3 +198,17 @@ def test_counting_on_postgresql(postgres_url: str) -> None:
     assert downloads(store) == {DAY_ONE.date(): 2, DAY_ONE.date() + dt.timedelta(days=1): 1}
     with store.session() as session:
         assert [salt.day for salt in session.scalars(select(ListenerSalt))] == [DAY_ONE.date() + dt.timedelta(days=1)]
+
+
+def test_figures_move_with_the_database_and_counting_goes_on_there(store: Store, postgres_url: str) -> None:
+    from narrate.store.copy import copy_database
+
+    ask(store, APPLE, 0, SIZE - 1)
+    ask(store, BROWSER, 0, SIZE - 1)
+    counts = copy_database(store, postgres_url)
+    assert (counts["downloads"], counts["listener_salts"]) == (2, 1)
+    moved = Store(postgres_url)
+    assert downloads(moved) == {DAY_ONE.date(): 2}
+    ask(moved, APPLE, 0, SIZE - 1, at=DAY_ONE + dt.timedelta(hours=1))  # the same listener, the same salt: once
+    ask(moved, POCKET_CASTS, 0, SIZE - 1, at=DAY_ONE + dt.timedelta(hours=1))
+    assert downloads(moved) == {DAY_ONE.date(): 3}

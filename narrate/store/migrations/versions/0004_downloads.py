@@ -14,7 +14,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "downloads",
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("episode_id", sa.String(32), nullable=False, index=True),
         sa.Column("day", sa.Date, nullable=False, index=True),
         sa.Column("listener", sa.String(64)),
@@ -29,10 +29,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "log_imports",
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("digest", sa.String(64), nullable=False, index=True),
         sa.Column("size", sa.BigInteger, nullable=False),
         sa.Column("requests", sa.Integer, nullable=False, server_default="0"),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     )
-
