@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from narrate.errors import SourceError
@@ -96,6 +96,8 @@ def import_log(store: Store, path: Path, base_path: str = "", now: dt.datetime |
             summary.skipped_bytes = _already_read(stream, earlier)
         salts: dict[dt.date, bytes] = {}
         listened: dict[str, Listened | None] = {}
+        # A listener's requests of an episode on a day, added up first: one statement per listener, not per line.
+        tallies: dict[tuple[Listened, dt.date, str], _Tally] = {}
         with _open(path) as stream:
             digest = hashlib.sha256()
             size = 0
@@ -123,11 +125,17 @@ def import_log(store: Store, path: Path, base_path: str = "", now: dt.datetime |
                 day = line.when.date()
                 if day not in salts:
                     salts[day] = salt_of_today(session, today) if day == today else secrets.token_bytes(32)
-                listener = listener_hash(salts[day], line.address, line.user_agent)
-                before = _counted(session, episode.episode_id, day, listener)
-                add_bytes(session, episode, day, listener, line.bytes, line.when)
-                summary.downloads += int(not before and _counted(session, episode.episode_id, day, listener))
+                key = (episode, day, listener_hash(salts[day], line.address, line.user_agent))
+                tally = tallies.setdefault(key, _Tally())
+                if tally.bytes < episode.needed:
+                    tally.reached = line.when  # the request that makes it a download, or the latest one so far
+                tally.bytes += line.bytes
                 summary.days.add(day)
+        counted_before = _counted(session)
+        today_start = dt.datetime.combine(today, dt.time(), dt.UTC)
+        for (episode, day, listener), tally in tallies.items():
+            add_bytes(session, episode, day, listener, tally.bytes, tally.reached or today_start)
+        summary.downloads = _counted(session) - counted_before
         if summary.lines and summary.unreadable == summary.lines:
             raise SourceError(f"{path}: no line is in the common or combined log format")
         if size > summary.skipped_bytes:
@@ -142,13 +150,14 @@ def import_log(store: Store, path: Path, base_path: str = "", now: dt.datetime |
     return summary
 
 
-def _counted(session: Session, episode_id: str, day: dt.date, listener: str) -> bool:
-    query = select(Download.counted_at).where(
-        Download.episode_id == episode_id,
-        Download.day == day,
-        Download.listener == listener,
-    )
-    return session.scalar(query) is not None
+def _counted(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Download).where(Download.counted_at.is_not(None))) or 0
+
+
+@dataclass
+class _Tally:
+    bytes: int = 0
+    reached: dt.datetime | None = None
 
 
 def _open(path: Path) -> BinaryIO:

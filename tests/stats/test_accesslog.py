@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import sqlite3
@@ -15,7 +16,7 @@ from narrate.cli import main
 from narrate.settings import Settings
 from narrate.stats.accesslog import parse_line
 from narrate.store import Episode, Status, Store
-from narrate.store.models import LogImport
+from narrate.store.models import Download, LogImport
 
 APPLE = "AppleCoreMedia/1.0.0.21A329 (iPhone; U; CPU OS 17_0 like Mac OS X; en_us)"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
@@ -100,6 +101,9 @@ def test_a_log_counts_listeners_once_a_day_and_leaves_bots_pages_and_failures_ou
     }  # fmt: skip
     assert figures(capsys)["ep1"] == expected
     assert figures(capsys)["ep2"]["downloads"] == 0
+    with store.session() as session:  # each counted at the request that made it a minute of audio
+        counted = session.scalars(select(Download.counted_at).where(Download.day == dt.date(2026, 3, 2))).all()
+    assert sorted(when.strftime("%H:%M:%S") for when in counted) == ["09:30:02", "10:00:00", "11:00:00"]
 
     # The same log again, under another name and compressed: nothing counts twice.
     assert narrate(capsys, "stats", "import", str(log))[1] == f"{log}: already imported; nothing new\n"
