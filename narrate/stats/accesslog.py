@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from narrate.errors import SourceError
 from narrate.stats.clients import is_bot
-from narrate.stats.downloads import Listened, add_bytes, episode_for
+from narrate.stats.downloads import Listened, Tally, add_bytes, episode_for
 from narrate.stats.listeners import forget_before, listener_hash, salt_of_today
 from narrate.store import Store
 from narrate.store.models import Download, LogImport
@@ -35,6 +35,7 @@ LINE = re.compile(
 )
 """host ident user [time] "request" status bytes, and in the combined format "referer" "user agent"."""
 COUNTED_STATUSES = {"200", "206"}
+_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def import_log(store: Store, path: Path, base_path: str = "", now: dt.datetime |
         salts: dict[dt.date, bytes] = {}
         listened: dict[str, Listened | None] = {}
         # A listener's requests of an episode on a day, added up first: one statement per listener, not per line.
-        tallies: dict[tuple[Listened, dt.date, str], _Tally] = {}
+        tallies: dict[tuple[Listened, dt.date, str], _Sum] = {}
         with _open(path) as stream:
             digest = hashlib.sha256()
             size = 0
@@ -126,15 +127,19 @@ def import_log(store: Store, path: Path, base_path: str = "", now: dt.datetime |
                 if day not in salts:
                     salts[day] = salt_of_today(session, today) if day == today else secrets.token_bytes(32)
                 key = (episode, day, listener_hash(salts[day], line.address, line.user_agent))
-                tally = tallies.setdefault(key, _Tally())
+                tally = tallies.setdefault(key, _Sum())
                 if tally.bytes < episode.needed:
                     tally.reached = line.when  # the request that makes it a download, or the latest one so far
                 tally.bytes += line.bytes
                 summary.days.add(day)
         counted_before = _counted(session)
         today_start = dt.datetime.combine(today, dt.time(), dt.UTC)
-        for (episode, day, listener), tally in tallies.items():
-            add_bytes(session, episode, day, listener, tally.bytes, tally.reached or today_start)
+        rows = [
+            Tally(episode, day, listener, t.bytes, t.reached or today_start)
+            for (episode, day, listener), t in tallies.items()
+        ]
+        for first in range(0, len(rows), _BATCH):
+            add_bytes(session, rows[first : first + _BATCH])
         summary.downloads = _counted(session) - counted_before
         if summary.lines and summary.unreadable == summary.lines:
             raise SourceError(f"{path}: no line is in the common or combined log format")
@@ -155,7 +160,7 @@ def _counted(session: Session) -> int:
 
 
 @dataclass
-class _Tally:
+class _Sum:
     bytes: int = 0
     reached: dt.datetime | None = None
 

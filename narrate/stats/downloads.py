@@ -12,14 +12,14 @@ import logging
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import bindparam, case, or_, select
 from sqlalchemy.orm import Session
 
 from narrate.stats.clients import is_bot
 from narrate.stats.listeners import listener_hash, salt_of_today
 from narrate.stats.upsert import dialect_insert
 from narrate.store import Episode, Store
-from narrate.store.models import Download
+from narrate.store.models import Download, new_id
 
 log = logging.getLogger("narrate.stats")
 
@@ -76,32 +76,47 @@ def episode_for(session: Session, path: str) -> Listened | None:
     return None
 
 
-def add_bytes(
-    session: Session,
-    listened: Listened,
-    day: dt.date,
-    listener: str,
-    count: int,
-    when: dt.datetime,
-) -> None:
-    """Add ``count`` bytes to a listener's day with an episode; counted when the total first reaches the threshold."""
+@dataclass(frozen=True)
+class Tally:
+    """Bytes a listener asked for of an episode on a day, and when (the request that made them a download)."""
+
+    listened: Listened
+    day: dt.date
+    listener: str
+    bytes: int
+    when: dt.datetime
+
+
+def add_bytes(session: Session, tallies: list[Tally]) -> None:
+    """Add each tally's bytes to its listener's day with its episode; counted when the total first reaches the
+    episode's threshold. One statement, executed for all the tallies at once."""
+    if not tallies:
+        return
     table = Download.__table__
-    statement = dialect_insert(session, Download).values(
-        episode_id=listened.episode_id, day=day, listener=listener, bytes=count,
-        counted_at=when if count >= listened.needed else None,
-    )  # fmt: skip
+    statement = dialect_insert(session, table)
     total = table.c.bytes + statement.excluded.bytes
     counted = case(
         (table.c.counted_at.is_not(None), table.c.counted_at),
-        (total >= listened.needed, when),
+        (total >= bindparam("needed"), bindparam("when")),
         else_=None,
     )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["episode_id", "day", "listener"],
-            set_={"bytes": total, "counted_at": counted},
-        )
+    statement = statement.on_conflict_do_update(
+        index_elements=["episode_id", "day", "listener"], set_={"bytes": total, "counted_at": counted}
     )
+    rows = [
+        {
+            "id": new_id(),
+            "episode_id": t.listened.episode_id,
+            "day": t.day,
+            "listener": t.listener,
+            "bytes": t.bytes,
+            "counted_at": t.when if t.bytes >= t.listened.needed else None,
+            "needed": t.listened.needed,
+            "when": t.when,
+        }
+        for t in tallies
+    ]
+    session.connection().execute(statement, rows)
 
 
 def record_request(store: Store, request: Request) -> bool:
@@ -115,5 +130,5 @@ def record_request(store: Store, request: Request) -> bool:
             return False
         salt = salt_of_today(session, when.date())
         listener = listener_hash(salt, request.address, request.user_agent)
-        add_bytes(session, listened, when.date(), listener, request.bytes, when)
+        add_bytes(session, [Tally(listened, when.date(), listener, request.bytes, when)])
     return True
