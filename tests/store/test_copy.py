@@ -56,7 +56,7 @@ def test_sqlite_to_postgresql_keeps_every_episode_and_publishes_on(env: dict[str
 
     copied = narrate(env, "db", "copy", "--to", postgres_url)
     assert copied.returncode == 0, copied.stderr
-    assert all(f" {n} {table}" in copied.stdout for n, table in ((1, "api_tokens"), (2, "episodes"), (0, "staff_sessions")))
+    assert all(f" {n} {t}" in copied.stdout for n, t in ((1, "api_tokens"), (2, "episodes"), (0, "staff_sessions")))
     assert f"export NARRATE_DATABASE_URL='{postgres_url}'" in copied.stdout.splitlines()
 
     added = narrate(moved, "add", article(tmp_path, "Parks close early"))
