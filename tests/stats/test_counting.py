@@ -212,3 +212,21 @@ def test_figures_move_with_the_database_and_counting_goes_on_there(store: Store,
     ask(moved, APPLE, 0, SIZE - 1, at=DAY_ONE + dt.timedelta(hours=1))  # the same listener, the same salt: once
     ask(moved, POCKET_CASTS, 0, SIZE - 1, at=DAY_ONE + dt.timedelta(hours=1))
     assert downloads(moved) == {DAY_ONE.date(): 3}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_requests_at_the_same_moment_count_one_listener_once(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}" if kind == "sqlite" else request.getfixturevalue("postgres_url")
+    store = Store(url)
+    published(store, "ep1")
+    # A new day's first requests, all at once: one salt is made, and each listener counts once.
+    agents = [APPLE, BROWSER] * 6
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert all(pool.map(lambda agent: ask(store, agent, 0, SIZE - 1), agents))
+    assert downloads(store) == {DAY_ONE.date(): 2}
+    with store.session() as session:
+        assert len(session.scalars(select(ListenerSalt)).all()) == 1
