@@ -19,6 +19,7 @@ RANK = {
     "errors": 0, "logs": 0, "article": 0, "urls": 0.5,
     "settings": 1,
     "store": 2,
+    "stats": 2.5,
     "extract": 3, "script": 3, "engines": 3, "audio": 3,
     "publishing": 4,
     "finishing": 5,

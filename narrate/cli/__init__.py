@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from narrate.cli import add, admin, episodes, feeds, serve
+from narrate.cli import stats as stats_cli
 from narrate.errors import INTERNAL_ERROR, NarrateError
 from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
 
@@ -150,6 +151,23 @@ def build_parser() -> argparse.ArgumentParser:
     list_entries.set_defaults(handler=admin.cmd_lexicon_list)
     for sub in (add_entry, remove_entry, list_entries):
         sub.add_argument("--feed", default=DEFAULT_FEED, help="feed slug (default: main)")
+
+    # -- listening figures (narrate/stats) --
+    stats = commands.add_parser(
+        "stats", help="downloads per episode and per day; import an access log",
+        description="Downloads per episode and per day, counted as podcast measurement does (IAB): one listener "
+        "(address and user agent) at most once per episode and day, range requests together, bots left out.",
+    )  # fmt: skip
+    stats.add_argument("--feed", help="only this feed")
+    stats.add_argument("--days", type=stats_cli.days_argument, help="only the last N days (default: all)")
+    stats.add_argument("--json", action="store_true", help="a list of episodes: id, title, downloads, per_day")
+    stats.set_defaults(handler=stats_cli.cmd_stats)
+    stats_commands = stats.add_subparsers(dest="stats_command", metavar="ACTION")
+    importing = stats_commands.add_parser(
+        "import", help="count the downloads in a web server's or CDN's access log (common or combined format)"
+    )
+    importing.add_argument("logfile", help="the log file (.gz too); importing it again counts nothing twice")
+    importing.set_defaults(handler=stats_cli.cmd_stats_import)
 
     serving = commands.add_parser(
         "serve", help="serve feeds, audio, pages and the staff API over HTTP",

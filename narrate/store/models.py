@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 
-from sqlalchemy import Date, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -112,3 +113,49 @@ class StaffSession(Base):
     re-created under the same name does not revive it)."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+# -- listening figures (narrate/stats) ---------------------------------------------------------------------
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Download(Base):
+    """One listener's downloads of one episode on one UTC day: counted once, when enough bytes were asked for."""
+
+    __tablename__ = "downloads"
+    __table_args__ = (UniqueConstraint("episode_id", "day", "listener", name="uq_download_listener"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    """Random, not a sequence: `narrate db copy` moves rows between databases as they are."""
+    episode_id: Mapped[str] = mapped_column(String(32), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    listener: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """HMAC of address and user agent with the day's salt; cleared once the day is over (the salt is gone)."""
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    counted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When the listener's bytes reached a download (IAB: a minute of audio, or the whole of a shorter file)."""
+
+
+class ListenerSalt(Base):
+    """The salt of today's listener hashes; replaced each UTC day, so older hashes cannot be traced back."""
+
+    __tablename__ = "listener_salts"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))
+
+
+class LogImport(Base):
+    """An access log imported by `narrate stats import`: the digest of what was read, so it is never read twice."""
+
+    __tablename__ = "log_imports"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    """SHA-256 of the first ``size`` bytes of the (decompressed) log."""
+    size: Mapped[int] = mapped_column(BigInteger)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

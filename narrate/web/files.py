@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse
 from starlette.types import Receive, Scope, Send
 
+from narrate.web.listening import count_download
 from narrate.web.service import ServiceDep
 
 CONTENT_TYPES = {
@@ -80,6 +81,8 @@ def public_file(path: str, request: Request, service: ServiceDep) -> Response:
         return JSONResponse({"error": "range not satisfiable"}, status_code=416, headers=refusal)
     if ranges:
         file.byte_range = "bytes=" + ",".join(f"{first}-{last}" for first, last in ranges)
+    if request.method == "GET" and relative.endswith(".mp3"):  # listening figures (narrate/stats)
+        count_download(service, request, relative, sum(b - a + 1 for a, b in ranges) if ranges else stat.st_size)
     return file
 
 

@@ -256,3 +256,18 @@ async def staff_refusal(request: Request, error: Exception) -> Response:
             chosen_feed=error.feed,
         )
     )
+
+
+# -- listening figures (narrate/stats) ----------------------------------------------------------------------
+
+
+@staff.get("/staff/listening", name="staff_listening")
+def staff_listening(
+    request: Request, service: ServiceDep, days: int = 30, feed: str = "", episode: str = ""
+) -> HTMLResponse:
+    from narrate.web.listening import listening_html
+
+    session = _session(request, service)
+    if session is None:
+        return HTMLResponse(render_login_page(root=url_root(request)))
+    return HTMLResponse(listening_html(service, session.csrf_token, url_root(request), days, feed, episode))

@@ -70,3 +70,49 @@ def render_staff_page(
         source=source,
         chosen_feed=chosen_feed,
     )
+
+
+# -- listening figures (narrate/stats) ----------------------------------------------------------------------
+
+
+def render_listening_page(
+    *,
+    figures: list[Any],
+    per_day: list[tuple[Any, int]],
+    feeds: list[tuple[str, str]],
+    csrf_token: str,
+    days: int,
+    day_choices: list[int],
+    chosen_feed: str = "",
+    episode: Any = None,
+    root: str = "/",
+) -> str:
+    """The listening figures: a bar chart of downloads per day with the same figures as a table, and a table of
+    downloads per episode. ``figures`` are narrate.stats.EpisodeFigures; ``per_day`` (day, downloads) pairs, oldest
+    first; ``episode``: the one episode shown (its figures), else every episode."""
+    from narrate.stats.chart import bar_chart
+
+    labels = {slug: feed_label(slug, title) for slug, title in feeds}
+    rows = [
+        {"id": f.id, "title": f.title, "downloads": f.downloads, "feed_title": labels.get(f.feed, f.feed)}
+        for f in figures
+    ]
+    return pages.render(
+        "staff_listening.html",
+        lang=UI_LANGUAGE,
+        ui_attr=Markup(""),
+        assets=pages.asset_urls(root + paths.ASSETS),
+        root=root,
+        csrf_token=csrf_token,
+        chart=bar_chart(per_day),
+        per_day=[(day.isoformat(), count) for day, count in per_day],
+        first=per_day[0][0].isoformat() if per_day else "",
+        last=per_day[-1][0].isoformat() if per_day else "",
+        total=sum(count for _, count in per_day),
+        episodes=rows,
+        feeds=list(labels.items()),
+        chosen_feed=chosen_feed,
+        days=days,
+        day_choices=day_choices,
+        episode=episode,
+    )
