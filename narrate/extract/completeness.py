@@ -69,10 +69,7 @@ def compare_readings(article: Article, second: list[Block]) -> Verdict:
     """The verdict on narrate's reading ``article`` against the blocks of a second reading of the same page."""
     ours = _words(article.body_text)
     theirs = _words("\n".join(block.text for block in second))
-    if (
-        len(ours) >= MUCH_SHORTER * len(theirs)
-        or len(theirs) - len(ours) < MIN_MISSING_WORDS
-    ):
+    if len(ours) >= MUCH_SHORTER * len(theirs) or len(theirs) - len(ours) < MIN_MISSING_WORDS:
         return Verdict(article)
     measure = f"narrate's reading of the page has {len(ours)} of the {len(theirs)} words a second reading finds"
     problem = _unclean(article, ours, theirs, second)
@@ -81,9 +78,7 @@ def compare_readings(article: Article, second: list[Block]) -> Verdict:
     try:
         fuller = _as_article(article, second)
     except EmptyArticleError:
-        return Verdict(
-            article, hold=f"{measure}, and that reading has no article text of its own"
-        )
+        return Verdict(article, hold=f"{measure}, and that reading has no article text of its own")
     kept = len(_words(fuller.body_text))
     if kept < len(theirs) * HOLDS_NARRATE:
         return Verdict(
@@ -120,11 +115,7 @@ def second_reading(html: str, url: str | None = None) -> list[Block]:
 def corrected_article(article: Article, text: str) -> Article:
     """``article`` with its body replaced by staff's corrected ``text``: paragraphs apart by blank lines (or, with
     none, one a line); a paragraph of one line starting with "#" is a heading. Metadata stays as it was."""
-    chunks = (
-        re.split(r"\n\s*\n", text.strip())
-        if re.search(r"\n\s*\n", text)
-        else text.strip().splitlines()
-    )
+    chunks = re.split(r"\n\s*\n", text.strip()) if re.search(r"\n\s*\n", text) else text.strip().splitlines()
     blocks = []
     for chunk in chunks:
         line = " ".join(chunk.split())
@@ -139,9 +130,7 @@ def corrected_article(article: Article, text: str) -> Article:
     return dataclasses.replace(article, blocks=blocks)
 
 
-def _unclean(
-    article: Article, ours: list[str], theirs: list[str], second: list[Block]
-) -> str | None:
+def _unclean(article: Article, ours: list[str], theirs: list[str], second: list[Block]) -> str | None:
     """Why the second reading cannot simply replace narrate's: what it lacks, or the furniture it adds."""
     if any(block.kind == "table" for block in article.blocks):
         return "leaves out the tables narrate's reading has"
@@ -158,11 +147,7 @@ def _unclean(
             or is_menu_line(text)
             or (
                 block.kind != "list_item"
-                and (
-                    is_section_header(text)
-                    or is_reference_section(text)
-                    or is_about_author(text)
-                )
+                and (is_section_header(text) or is_reference_section(text) or is_about_author(text))
             )
         ):
             return f"has lines narrate leaves out as page furniture ({_quoted(text)})"
@@ -196,10 +181,7 @@ def _blocks(body: _Element) -> list[Block]:
         elif element.tag == "quote":
             blocks.append(Block("quote", _text(element)))
         elif element.tag == "list":
-            blocks.extend(
-                Block("list_item", _text(item), level=1)
-                for item in element.iter("item")
-            )
+            blocks.extend(Block("list_item", _text(item), level=1) for item in element.iter("item"))
         elif element.tag not in ("table", "graphic", "code") and len(element):
             blocks.extend(_blocks(element))
         elif (element.text or "").strip():
@@ -224,10 +206,7 @@ def _words(text: str) -> list[str]:
 def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     if len(words) < SHINGLE_WORDS:
         return {tuple(words)} if words else set()
-    return {
-        tuple(words[i : i + SHINGLE_WORDS])
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
+    return {tuple(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
 def _quoted(text: str) -> str:
