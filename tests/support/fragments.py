@@ -13,18 +13,30 @@ LEAD = (
     "petition signed by more than four thousand riders."
 )
 REST = [
-    "Buses will run every thirty minutes between midnight and five in the morning on the three busiest lines, "
-    "starting in the first week of March.",
-    "Riders who work late shifts in the hospital district said the cuts had forced them to pay for taxis or to "
-    "walk home along poorly lit roads.",
-    "The transport director told the council that the service would cost about two million a year, paid for by "
-    "a small rise in parking fees downtown.",
-    "Two members voted against the plan, saying that the money should go to repairing the roads before any new "
-    "service was added to the network.",
-    "A survey of drivers found that most of them were willing to work the night shifts if the pay reflected the "
-    "unsocial hours they would keep.",
-    "The council will review the ridership figures after six months and decide then whether the routes should "
-    "become a permanent part of the timetable.",
+    (
+        "Buses will run every thirty minutes between midnight and five in the morning on the three busiest lines, "
+        "starting in the first week of March."
+    ),
+    (
+        "Riders who work late shifts in the hospital district said the cuts had forced them to pay for taxis or to "
+        "walk home along poorly lit roads."
+    ),
+    (
+        "The transport director told the council that the service would cost about two million a year, paid for by "
+        "a small rise in parking fees downtown."
+    ),
+    (
+        "Two members voted against the plan, saying that the money should go to repairing the roads before any new "
+        "service was added to the network."
+    ),
+    (
+        "A survey of drivers found that most of them were willing to work the night shifts if the pay reflected the "
+        "unsocial hours they would keep."
+    ),
+    (
+        "The council will review the ridership figures after six months and decide then whether the routes should "
+        "become a permanent part of the timetable."
+    ),
 ]
 """The rest of the story: what a fragment loses."""
 TITLE = "Night buses return to the county"
