@@ -24,8 +24,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def narrate(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "narrate.cli", *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, input=stdin)  # fmt: skip
+    return subprocess.run([sys.executable, "-m", "narrate.cli", *args], check=False, env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, input=stdin)  # fmt: skip
 
 
 def page(tmp_path: Path, name: str, html: str) -> str:
