@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from narrate.cli import add, admin, episodes, feeds, serve
+from narrate.cli import add, admin, episodes, feeds, review, serve
 from narrate.errors import INTERNAL_ERROR, NarrateError
 from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
 
@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--feed", help="only this feed")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=episodes.cmd_episodes)
-    episodes.review_arguments(listing)
+    review.review_arguments(listing)
 
     feed = commands.add_parser("feed", help="create, edit, list and show podcast feeds")
     feed_commands = feed.add_subparsers(dest="feed_command", required=True, metavar="ACTION")
