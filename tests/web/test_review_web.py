@@ -84,7 +84,7 @@ def test_api_holds_approves_corrects_and_forces(running: Running, publisher: Pub
 
         approved = client.post(f"/api/episodes/{held['id']}/approve")
         assert approved.status_code == 202 and approved.json()["status"] == "queued"
-        episode, _ = wait_done(client, held["status_url"])
+        episode, _ = wait_done(client, held["status_url"], timeout=180)
         assert (episode["status"], episode["guid"]) == ("published", held["guid"])
         assert "petition signed" in transcript(client, running, episode)
         twice = client.post(f"/api/episodes/{held['id']}/approve")
@@ -100,19 +100,19 @@ def test_api_holds_approves_corrects_and_forces(running: Running, publisher: Pub
         text = f"{fragments.LEAD}\n\n## What riders said\n\n{fragments.REST[1]}"
         corrected = client.post(f"/api/episodes/{boxed['id']}/correct", json={"text": text})
         assert corrected.status_code == 202, corrected.text
-        episode, _ = wait_done(client, boxed["status_url"])
+        episode, _ = wait_done(client, boxed["status_url"], timeout=180)
         assert (episode["id"], episode["guid"], episode["status"]) == (boxed["id"], boxed["guid"], "published")
         assert "poorly lit roads" in transcript(client, running, episode)
 
         # Forced: rendered at once, as read.
         forced = client.post("/api/articles", json={"url": publisher.url + "/share-bar", "force": True}).json()
         assert forced["id"] == held["id"] and forced["status"] == "queued"
-        assert wait_done(client, forced["status_url"])[0]["status"] == "published"
+        assert wait_done(client, forced["status_url"], timeout=180)[0]["status"] == "published"
 
         # A clean fuller reading is taken, and staff are told.
         taken = client.post("/api/articles", json={"url": publisher.url + "/captioned"}).json()
         assert taken["status"] == "queued" and "fuller reading" in taken["notice"]
-        episode, _ = wait_done(client, taken["status_url"])
+        episode, _ = wait_done(client, taken["status_url"], timeout=180)
         assert "part of the timetable" in transcript(client, running, episode)
 
         paths = client.get("/api/openapi.json").json()["paths"]
@@ -154,7 +154,7 @@ def test_staff_page_lists_held_episodes_and_approves_corrects_and_forces(
 
         approved = browser.post(f"/staff/episodes/{held.id}/approve", data={"csrf_token": csrf_of(shown)})
         assert approved.status_code == 303 and approved.headers["location"] == f"/staff?queued={held.id}"
-        assert [(e["id"], e["status"]) for e in wait_listed(browser)] == [(held.id, "published")]
+        assert [(e["id"], e["status"]) for e in wait_listed(browser, timeout=180)] == [(held.id, "published")]
         assert "Held for review" not in browser.get("/staff").text
 
         # Corrected from the staff page.
@@ -165,7 +165,7 @@ def test_staff_page_lists_held_episodes_and_approves_corrects_and_forces(
         corrected = browser.post(f"/staff/episodes/{boxed.id}/correct",
                                  data={"text": f"{fragments.LEAD}\n\n{fragments.REST[2]}", "csrf_token": csrf_of(page)})  # fmt: skip
         assert corrected.status_code == 303
-        assert {e["status"] for e in wait_listed(browser)} == {"published"}
+        assert {e["status"] for e in wait_listed(browser, timeout=180)} == {"published"}
         episode = running.store.get(boxed.id)
         assert "parking fees" in (running.settings.public_dir / episode.transcript_path).read_text()
 
@@ -175,7 +175,7 @@ def test_staff_page_lists_held_episodes_and_approves_corrects_and_forces(
                                                         "csrf_token": csrf_of(page)})  # fmt: skip
         assert forced.status_code == 303
         assert running.store.get(held.id).status in ("queued", "rendering", "published")
-        assert {e["status"] for e in wait_listed(browser)} == {"published"}
+        assert {e["status"] for e in wait_listed(browser, timeout=180)} == {"published"}
         # Approving what is not held says so on the staff page.
         refused = browser.post(f"/staff/episodes/{held.id}/approve", data={"csrf_token": csrf_of(page)})
         assert refused.status_code == 404
