@@ -34,7 +34,9 @@ def fragment() -> Article:
 def test_a_held_episode_waits_for_staff_whatever_else_happens(store_settings: Settings) -> None:
     settings = dataclasses.replace(store_settings, stale_after=60)
     store = Store(settings.db_url)
-    held = pipeline.submit(settings, store, fragment(), feed="main", source="https://courier.example.org/n", hold=REASON)
+    held = pipeline.submit(
+        settings, store, fragment(), feed="main", source="https://courier.example.org/n", hold=REASON
+    )
     assert (held.status, held.reason, held.segments_total) == (Status.NEEDS_REVIEW.value, REASON, 0)
     assert [e.id for e in store.episodes(status=Status.NEEDS_REVIEW)] == [held.id]
 
