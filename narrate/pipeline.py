@@ -19,8 +19,9 @@ from narrate.audio import Part
 from narrate.engines import check_engine, engine_class, get_engine
 from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.speak import speak
-from narrate.errors import ConfigError, SourceError
+from narrate.errors import ConfigError, NotFoundError, SourceError
 from narrate.extract.canonical import with_trusted_canonical
+from narrate.extract.completeness import corrected_article
 from narrate.finishing import RenderContext, publish_episode, render_files, render_fingerprint, script_from_dict, script_to_dict
 from narrate.publishing import pages
 from narrate.publishing.feed import check_publishable
@@ -34,6 +35,8 @@ from narrate.store import Episode, Status, Store
 
 __all__ = [
     "SegmentJob",
+    "approve",
+    "correct",
     "engine_choice",
     "episode_guid",
     "is_long",
@@ -172,11 +175,15 @@ def submit(
     source: str,
     engine: str = "",
     voice: str = "",
+    hold: str | None = None,
+    notice: str | None = None,
 ) -> Episode:
     """Create the episode, or reset the existing one for the same article (same GUID), as queued.
 
     Everything that could refuse the episode at publish (the base URL, the feed, its cover and music, the engine and
     voice) is checked here, before any synthesis: a render never speaks a whole article only to fail at the end.
+    ``hold``: the reason to hold it for review instead (Status.NEEDS_REVIEW: the shells send no render for it);
+    ``notice``: what staff should know about its reading (from the completeness guard, extract/completeness.py).
     """
     settings.check()
     check_length(settings, article)
@@ -190,6 +197,21 @@ def submit(
     if episode is None:
         guid = episode_guid(feed, source_key)
         episode = Episode(id=guid.replace("-", "")[:12], guid=guid, feed=feed, source_key=source_key)
+    return _queue(store, episode, article, feed_settings, source, (name, voice), hold, notice)
+
+
+def _queue(
+    store: Store,
+    episode: Episode,
+    article: Article,
+    feed_settings: FeedSettings,
+    source: str,
+    engine: tuple[str, str],
+    hold: str | None,
+    notice: str | None,
+) -> Episode:
+    """Reset ``episode`` to render ``article`` afresh with ``engine`` (name, voice), or to wait for review."""
+    name, voice = engine
     episode.source = source
     episode.article_json = json.dumps(article_to_dict(article))
     if episode.audio_path is None:
@@ -198,10 +220,48 @@ def submit(
             setattr(episode, column, value)
     episode.engine, episode.voice = name, voice
     episode.status, episode.reason, episode.exit_code = Status.QUEUED.value, None, None
+    if hold:
+        episode.status, episode.reason = Status.NEEDS_REVIEW.value, hold
     episode.render_id = uuid.uuid4().hex
     episode.segments_total = episode.segments_done = episode.phase_progress = episode.attempts = 0
-    episode.notice = None
+    episode.notice = notice
     return store.save(episode)
+
+
+# -- review: an episode the completeness guard held (narrate/extract/completeness.py) ----------------------
+
+
+def held(store: Store, episode_id: str) -> Episode:
+    """The episode, which must be waiting for review; NotFoundError (saying its status) otherwise."""
+    episode = store.get(episode_id)
+    if episode.status != Status.NEEDS_REVIEW.value:
+        raise NotFoundError(f"episode {episode_id!r} is not held for review (it is {episode.status})")
+    return episode
+
+
+def approve(settings: Settings, store: Store, episode_id: str) -> Episode:
+    """Queue a held episode to be rendered from its reading as it is (same GUID)."""
+    episode = held(store, episode_id)
+    notice = f"approved by staff after review: {episode.reason}"
+    return _requeue(settings, store, episode, article_from_dict(json.loads(episode.article_json)), notice)
+
+
+def correct(settings: Settings, store: Store, episode_id: str, text: str) -> Episode:
+    """Queue a held episode to be rendered from staff's corrected ``text`` (same episode, same GUID)."""
+    episode = held(store, episode_id)
+    article = corrected_article(article_from_dict(json.loads(episode.article_json)), text)
+    return _requeue(settings, store, episode, article, "read from the text staff corrected after review")
+
+
+def _requeue(settings: Settings, store: Store, episode: Episode, article: Article, notice: str) -> Episode:
+    """``submit``'s checks, for an episode that keeps its identity whatever its new text (a content hash would not)."""
+    settings.check()
+    check_length(settings, article)
+    feed_settings = settings.feed(episode.feed)
+    check_publishable(settings, feed_settings)
+    engine = engine_choice(settings, feed_settings, episode.engine, episode.voice, article.language or "")
+    check_engine(engine[0], settings, engine[1])
+    return _queue(store, episode, article, feed_settings, episode.source, engine, None, notice)
 
 
 def rerender(settings: Settings, store: Store, episode_id: str) -> Episode:

@@ -76,7 +76,8 @@ def is_pending(store: Store, episode_id: str, render_id: str) -> bool:
         episode = store.get(episode_id)
     except NotFoundError:
         return False
-    return episode.render_id == render_id and episode.status not in (Status.PUBLISHED.value, Status.FAILED.value)
+    ended = (Status.PUBLISHED.value, Status.FAILED.value, Status.NEEDS_REVIEW.value)  # held: nothing to render yet
+    return episode.render_id == render_id and episode.status not in ended
 
 
 def reap(

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from narrate.cli import add, admin, episodes, feeds, serve
+from narrate.cli import add, admin, episodes, feeds, review, serve
 from narrate.cli import stats as stats_cli
 from narrate.errors import INTERNAL_ERROR, NarrateError
 from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     _source_arguments(adding)
     adding.add_argument("--queue", action="store_true", help="enqueue for Celery workers and return at once")
     adding.add_argument("--json", action="store_true", help="print the episode as one JSON object")
+    adding.add_argument("--force", action="store_true",
+                        help="render the reading as it is, even when it looks incomplete (no hold for review)")
     adding.set_defaults(handler=add.cmd_add)
 
     script = commands.add_parser("script", help="print the speech script without synthesising anything")
@@ -100,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--feed", help="only this feed")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=episodes.cmd_episodes)
+    review.review_arguments(listing)
 
     feed = commands.add_parser("feed", help="create, edit, list and show podcast feeds")
     feed_commands = feed.add_subparsers(dest="feed_command", required=True, metavar="ACTION")

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from narrate.cli.episodes import episode_json, span
-from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError
+from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError, SourceError
 from narrate.settings import Settings
 from narrate.store import Episode, Status, Store
 
@@ -18,33 +18,58 @@ from narrate.store import Episode, Status, Store
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from narrate import pipeline
 
+    check_queue(args, settings)
+    reading = _reading(args, settings)
+    store = Store(settings.db_url, settings.public_dir)
+    episode = pipeline.submit(
+        settings, store, reading.article, feed=args.feed, source=args.source, engine=args.engine, voice=args.voice,
+        hold=reading.hold, notice=reading.notice,
+    )  # fmt: skip
+    return render(settings, store, episode, queue=args.queue, as_json=args.json)
+
+
+def check_queue(args: argparse.Namespace, settings: Settings) -> None:
     if args.queue and not settings.broker_url:
         # Refused before anything is read or recorded: an episode queued with no broker would wait for ever.
         raise ConfigError("--queue needs a broker: set NARRATE_BROKER_URL (redis://... or amqp://...)")
-    article = _article(args, settings)
-    store = Store(settings.db_url, settings.public_dir)
-    episode = pipeline.submit(
-        settings, store, article, feed=args.feed, source=args.source, engine=args.engine, voice=args.voice
-    )
+
+
+def render(settings: Settings, store: Store, episode: Episode, *, queue: bool, as_json: bool) -> int:
+    """Render a submitted episode here (embedded) or on workers, report it, and exit as it ended.
+
+    An episode held for review is not rendered: it is reported with its reason and how to go on, and the command
+    exits 4 (a source whose reading is in doubt), since nothing was published.
+    """
+    if episode.status == Status.NEEDS_REVIEW.value:
+        _report(episode, settings, as_json)
+        print(f"narrate: error: held for review: {episode.reason}. {review_advice(episode.id)}", file=sys.stderr)
+        return SourceError.exit_code
     import worker  # the Celery app reads the same settings
 
-    if args.queue:
+    if queue:
         worker.send_render(episode.id, episode.render_id)
-        _report(store.get(episode.id), settings, args.json)
+        _report(store.get(episode.id), settings, as_json)
         return 0
 
-    with _Progress(enabled=sys.stderr.isatty() and not args.json) as bar:
+    with _Progress(enabled=sys.stderr.isatty() and not as_json) as bar:
         if settings.broker_url:
             worker.send_render(episode.id, episode.render_id)
             episode = _wait(store, episode.id, bar)
         else:
             episode = _run_embedded(store, episode, bar)
-    _report(episode, settings, args.json)
+    _report(episode, settings, as_json)
     if episode.status != Status.PUBLISHED.value:
         print(f"narrate: error: {episode.reason or 'render failed'}", file=sys.stderr)
         # The failure's own code (5 engine, 6 audio, 7 publishing, ...), recorded with the reason by the render.
         return episode.exit_code or INTERNAL_ERROR
     return 0
+
+
+def review_advice(episode_id: str) -> str:
+    return (
+        f"Render it as read: narrate episodes approve {episode_id}; or from corrected text: narrate episodes correct "
+        f"{episode_id} FILE; or add it again with --force"
+    )
 
 
 def _run_embedded(store: Store, episode: Episode, bar: "_Progress") -> Episode:
@@ -126,11 +151,16 @@ def _report(episode: Episode, settings: Settings, as_json: bool) -> None:
         print(f"Episode {episode.id}: {episode.status} ({episode.title})")
 
 
-def _article(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+def _reading(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+    """The article, as the completeness guard leaves it (with --force, as extracted)."""
     from narrate.extract import extract, read_source, with_overrides
+    from narrate.extract.completeness import Verdict, check_completeness
 
-    article = extract(read_source(args.source, settings, stdin=sys.stdin.buffer))
-    return with_overrides(article, args.title, args.author)
+    document = read_source(args.source, settings, stdin=sys.stdin.buffer)
+    article = with_overrides(extract(document), args.title, args.author)
+    if getattr(args, "force", False):
+        return Verdict(article)
+    return check_completeness(document, article)
 
 
 # -- script ----------------------------------------------------------------------------------------------
@@ -139,8 +169,12 @@ def _article(args: argparse.Namespace, settings: Settings):  # type: ignore[no-u
 def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
     from narrate import pipeline
 
-    article = _article(args, settings)
-    script = pipeline.make_script(settings, article, args.feed, args.engine, args.voice)
+    reading = _reading(args, settings)
+    if reading.hold:
+        print(f"narrate: warning: `narrate add` would hold this for review: {reading.hold}", file=sys.stderr)
+    elif reading.notice:
+        print(f"narrate: note: {reading.notice}", file=sys.stderr)
+    script = pipeline.make_script(settings, reading.article, args.feed, args.engine, args.voice)
     if args.check or args.strict:
         return _check(settings, script, args)
     if args.json:

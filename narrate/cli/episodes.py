@@ -1,4 +1,4 @@
-"""``narrate episodes``: what each episode is doing, why one failed, and how long a queued one has waited."""
+"""``narrate episodes``: what each episode is doing, why one failed or is held, and how long a queued one has waited."""
 
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ def cmd_episodes(args: argparse.Namespace, settings: Settings) -> int:
             print(f"    waiting {span(waiting_seconds(e, now) or 0)} for a worker")
         elif e.status == Status.FAILED.value:
             print(f"    reason: {e.reason or 'unknown'}")
+        elif e.status == Status.NEEDS_REVIEW.value:
+            print(f"    held for review: {e.reason or 'no reason was recorded'}")
+            print(f"    approve: narrate episodes approve {e.id}  |  correct: narrate episodes correct {e.id} FILE")
     return 0
 
 

@@ -15,6 +15,8 @@ class Status(str, enum.Enum):
     RENDERING = "rendering"
     PUBLISHED = "published"
     FAILED = "failed"
+    NEEDS_REVIEW = "needs_review"
+    """Held before any synthesis: the reading looks incomplete (the reason says why); staff approve or correct it."""
 
 
 def utcnow() -> dt.datetime:

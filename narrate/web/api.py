@@ -11,12 +11,13 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
 from narrate import pipeline
+from narrate.extract.controls import without_controls
 from narrate.publishing.summary import episode_summary
 from narrate.settings import DEFAULT_FEED
-from narrate.store import Episode
+from narrate.store import Episode, Status
 from narrate.web import tokens
 from narrate.web.service import Service, ServiceDep, url_root
-from narrate.web.submission import Submission, article_from_submission
+from narrate.web.submission import Submission, reading_from_submission
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -72,21 +73,26 @@ class ArticleRequest(BaseModel):
     title: str | None = None
     author: str | None = None
     engine: str = ""
+    force: bool = False
+    """Render the reading as it is, even when it looks incomplete (no hold for review)."""
 
 
 @api.post("/articles", status_code=202, summary="Queue an article for rendering")
 def queue_article(body: ArticleRequest, request: Request, service: ServiceDep) -> JSONResponse:
     submission = Submission(**body.model_dump())
-    article = article_from_submission(service.settings, submission)
+    reading = reading_from_submission(service.settings, submission)
     episode = pipeline.submit(
         service.settings,
         service.store,
-        article,
+        reading.article,
         feed=submission.feed,
         source=submission.source,
         engine=submission.engine,
+        hold=reading.hold,
+        notice=reading.notice,
     )
-    service.renders.dispatch(episode)
+    if episode.status != Status.NEEDS_REVIEW.value:  # held: nothing is rendered until staff approve or correct it
+        service.renders.dispatch(episode)
     return _accepted(request, service, episode)
 
 
@@ -103,6 +109,34 @@ def get_episode(episode_id: str, service: ServiceDep) -> dict[str, Any]:
 @api.post("/episodes/{episode_id}/render", status_code=202, summary="Render the episode again (same GUID)")
 def rerender_episode(episode_id: str, request: Request, service: ServiceDep) -> JSONResponse:
     episode = pipeline.rerender(service.settings, service.store, episode_id)
+    service.renders.dispatch(episode)
+    return _accepted(request, service, episode)
+
+
+# -- review: episodes held because their reading looked incomplete (narrate/extract/completeness.py) -------------
+
+_NOT_HELD = {404: {"description": "No such episode, or it is not held for review."}}
+
+
+class CorrectionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    """The article's corrected text: paragraphs apart by blank lines; a line starting with "## " heads a section."""
+
+
+@api.post("/episodes/{episode_id}/approve", status_code=202, responses=_NOT_HELD,
+          summary="Render an episode held for review from its reading as it is (same GUID)")  # fmt: skip
+def approve_episode(episode_id: str, request: Request, service: ServiceDep) -> JSONResponse:
+    episode = pipeline.approve(service.settings, service.store, episode_id)
+    service.renders.dispatch(episode)
+    return _accepted(request, service, episode)
+
+
+@api.post("/episodes/{episode_id}/correct", status_code=202, responses=_NOT_HELD,
+          summary="Render an episode held for review from corrected text (same episode, same GUID)")  # fmt: skip
+def correct_episode(episode_id: str, body: CorrectionRequest, request: Request, service: ServiceDep) -> JSONResponse:
+    episode = pipeline.correct(service.settings, service.store, episode_id, without_controls(body.text))
     service.renders.dispatch(episode)
     return _accepted(request, service, episode)
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
@@ -18,15 +20,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from narrate import pipeline
+from narrate.article import article_from_dict
 from narrate.errors import NarrateError, NotFoundError, SourceError
+from narrate.extract.controls import without_controls
 from narrate.publishing.summary import episode_summary
 from narrate.settings import DEFAULT_FEED, Settings
-from narrate.store import Status
+from narrate.store import Episode, Status
 from narrate.web import sessions, tokens
 from narrate.web.api import count
 from narrate.web.service import Service, ServiceDep, get_service, url_root
 from narrate.web.staff_pages import render_login_page, render_staff_page
-from narrate.web.submission import Submission, article_from_submission
+from narrate.web.submission import Submission, reading_from_submission
 
 log = logging.getLogger("narrate.web")
 
@@ -162,15 +166,49 @@ def staff_queue(
     session: Annotated[StaffSession, Depends(staff_form)],
     source: Annotated[str, Form()] = "",
     feed: Annotated[str, Form()] = DEFAULT_FEED,
+    force: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
-        submission = _submission(source, feed)
-        article = article_from_submission(service.settings, submission)
+        submission = replace(_submission(source, feed), force=force)
+        reading = reading_from_submission(service.settings, submission)
         episode = pipeline.submit(
-            service.settings, service.store, article, feed=submission.feed, source=submission.source
-        )
+            service.settings, service.store, reading.article, feed=submission.feed, source=submission.source,
+            hold=reading.hold, notice=reading.notice,
+        )  # fmt: skip
     except NarrateError as error:
         raise StaffRefusal(error.http_status, str(error), session, source=source, feed=feed) from None
+    if episode.status != Status.NEEDS_REVIEW.value:  # held: listed for review, rendered once approved or corrected
+        service.renders.dispatch(episode)
+    return RedirectResponse(f"{url_root(request)}staff?queued={quote(episode.id)}", status_code=303)
+
+
+@staff.post("/staff/episodes/{episode_id}/approve")
+def staff_approve(
+    request: Request, service: ServiceDep, session: Annotated[StaffSession, Depends(staff_form)], episode_id: str
+) -> Response:
+    return _reviewed(request, service, session, lambda: pipeline.approve(service.settings, service.store, episode_id))
+
+
+@staff.post("/staff/episodes/{episode_id}/correct")
+def staff_correct(
+    request: Request,
+    service: ServiceDep,
+    session: Annotated[StaffSession, Depends(staff_form)],
+    episode_id: str,
+    text: Annotated[str, Form()] = "",
+) -> Response:
+    corrected = without_controls(text)
+    return _reviewed(
+        request, service, session, lambda: pipeline.correct(service.settings, service.store, episode_id, corrected)
+    )
+
+
+def _reviewed(request: Request, service: Service, session: StaffSession, review: Callable[[], Episode]) -> Response:
+    """Approve or correct a held episode, render it, and show the staff page following it."""
+    try:
+        episode = review()
+    except NarrateError as error:
+        raise StaffRefusal(error.http_status, str(error), session) from None
     service.renders.dispatch(episode)
     return RedirectResponse(f"{url_root(request)}staff?queued={quote(episode.id)}", status_code=303)
 
@@ -195,6 +233,8 @@ def queued_message(title: str, status: str, reason: str | None) -> str:
         return f"Published “{title}”."
     if status == Status.FAILED.value:
         return f"“{title}” failed: {reason or 'no reason was recorded'}"
+    if status == Status.NEEDS_REVIEW.value:
+        return f"“{title}” is held for review: {reason or 'no reason was recorded'}. See “Held for review” below."
     return f"Queued “{title}”. It is listed below with its status."
 
 
@@ -206,6 +246,17 @@ def _submission(source: str, feed: str) -> Submission:
     if value.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in value):
         return Submission(url=value, feed=feed or DEFAULT_FEED)
     return Submission(text=value, feed=feed or DEFAULT_FEED)
+
+
+def _held(service: Service) -> list[dict[str, Any]]:
+    """Episodes held for review, each with the text it would read (the correction form starts from it)."""
+    held = []
+    for listed in service.store.episodes(status=Status.NEEDS_REVIEW, by_activity=True, limit=RECENT_EPISODES):
+        episode = service.store.get(listed.id)
+        article = article_from_dict(json.loads(episode.article_json or "{}") or {"title": episode.title})
+        text = "\n\n".join(f"## {b.text}" if b.kind == "heading" else b.text for b in article.blocks)
+        held.append({**episode_summary(service.settings, episode), "text": text})
+    return held
 
 
 def _recent(service: Service) -> list[dict[str, Any]]:
@@ -229,6 +280,7 @@ def _staff_html(
     slugs = [DEFAULT_FEED, *sorted(set(service.settings.feeds) - {DEFAULT_FEED})]
     html = render_staff_page(
         episodes=_recent(service),
+        held=_held(service),
         feeds=[(slug, service.settings.feed(slug).title) for slug in slugs],
         csrf_token=session.csrf_token,
         message=banner.message if banner else None,

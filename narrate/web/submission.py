@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from narrate.article import Article
 from narrate.engines import ENGINE_NAMES
 from narrate.errors import ConfigError, SourceError
 from narrate.extract import Document, extract, with_overrides
+from narrate.extract.completeness import Verdict, check_completeness
 from narrate.extract.controls import without_controls
 from narrate.extract.source import read_url
 from narrate.settings import DEFAULT_FEED, Settings
@@ -27,6 +28,8 @@ class Submission:
     title: str | None = None
     author: str | None = None
     engine: str = ""
+    force: bool = False
+    """Render the reading as it is, even when the completeness guard would hold it for review."""
 
     @property
     def source(self) -> str:
@@ -43,6 +46,11 @@ class Submission:
 
 def article_from_submission(settings: Settings, submission: Submission) -> Article:
     """Fetch or parse the submission's source; URLs may only lead to public addresses (or settings.fetch_allow)."""
+    return reading_from_submission(settings, replace(submission, force=True)).article
+
+
+def reading_from_submission(settings: Settings, submission: Submission) -> Verdict:
+    """``article_from_submission``, then the completeness guard's verdict on it (unless the submission forces it)."""
     kind = submission.kind
     check_engine_choice(submission.engine)  # before any fetch: a refused request costs nothing
     if kind == "url":
@@ -51,7 +59,8 @@ def article_from_submission(settings: Settings, submission: Submission) -> Artic
         # JSON may carry lone surrogates ("\ud800"), which no UTF-8 encoder takes: they go with the other controls.
         value = without_controls(str(getattr(submission, kind)))
         document = Document(value.encode("utf-8"), kind, name=f"the submitted {kind}")  # type: ignore[arg-type]
-    return with_overrides(extract(document), submission.title, submission.author)
+    article = with_overrides(extract(document), submission.title, submission.author)
+    return Verdict(article) if submission.force else check_completeness(document, article)
 
 
 def check_engine_choice(engine: str) -> None:

@@ -281,6 +281,8 @@ def test_openapi_documents_the_staff_api_with_bearer_tokens(service: Running) ->
         ("/api/episodes/{episode_id}", "get"),
         ("/api/episodes/{episode_id}", "delete"),
         ("/api/episodes/{episode_id}/render", "post"),
+        ("/api/episodes/{episode_id}/approve", "post"),  # review (narrate/extract/completeness.py)
+        ("/api/episodes/{episode_id}/correct", "post"),
     }
     [scheme] = spec["components"]["securitySchemes"].values()
     assert scheme["type"] == "http" and scheme["scheme"].lower() == "bearer"
@@ -290,7 +292,7 @@ def test_openapi_documents_the_staff_api_with_bearer_tokens(service: Running) ->
             assert "401" in operation["responses"]
     body = spec["paths"]["/api/articles"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     model = spec["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
-    assert set(model["properties"]) == {"url", "html", "text", "markdown", "feed", "title", "author", "engine"}
+    assert set(model["properties"]) == {"url", "html", "text", "markdown", "feed", "title", "author", "engine", "force"}
     assert docs == [404, 404, 404]
 
 

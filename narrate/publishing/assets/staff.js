@@ -132,7 +132,7 @@
       const cells = row.cells;
       titleCell(cells[0], episode);
       setText(cells[1], feedTitles.get(episode.feed) || String(episode.feed || ""));
-      setText(cells[2], capitalise(String(episode.status || "")));
+      setText(cells[2], capitalise(String(episode.status || "").replace(/_/g, " ")));
       progressCell(cells[3], Math.max(0, Math.min(100, Number(episode.progress) || 0)));
       setText(cells[4], String(episode.reason || episode.notice || ""));
       previous = row;
