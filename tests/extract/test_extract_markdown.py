@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from narrate.extract import extract_markdown
 
@@ -127,14 +126,12 @@ def test_code_spans_pair_runs_of_equal_length() -> None:
     assert blocks("Use `a` and ``b ` c`` but not ```d.\n") == [("paragraph", 0, "Use a and b ` c but not ```d.")]
 
 
-def test_pathological_markup_takes_linear_time() -> None:
-    """Each of these once sent a regex into backtracking: minutes for the backticks, seconds for the rest."""
+def test_pathological_markup_is_read_as_text() -> None:
+    """Each of these once sent a regex into backtracking (bench/scale.py measures that they now take linear time)."""
     storms = ["`" * 50000, "[" * 50000 + "](x)"] + [
         piece * 20000 for piece in ("*a ", "_a ", "**a ", "~~a ", "[a](", "<http:", "[^a", "<b ", "<!--", "<script>")
     ]
-    started = time.monotonic()
     for storm in storms:
-        extract_markdown(f"# Storm\n\nThe council voted.\n\n{storm}\n")
-    # About 5 s on a quiet machine: markdown-it-py is linear but pure Python (twice the storm, twice the time);
-    # the old expressions took minutes, so the bound leaves room for a busy machine and still catches them.
-    assert time.monotonic() - started < 20
+        article = extract_markdown(f"# Storm\n\nThe council voted.\n\n{storm}\n")
+        assert article.title == "Storm"
+        assert article.blocks[0].text == "The council voted."

@@ -7,7 +7,6 @@ Markdown after them, raw HTML that is not text (processing instructions, declara
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -132,14 +131,12 @@ def test_entities_breaks_and_intraword_underscores() -> None:
     assert blocks(text) == [("paragraph", 0, "The snake_case_budget is © the city & county, line two line three.")]
 
 
-def test_long_runs_of_raw_html_take_linear_time() -> None:
-    """Python's html.parser takes minutes on the first two; the scans here are forward only."""
+def test_long_runs_of_raw_html_are_read_past() -> None:
+    """Python's html.parser takes minutes on the first two; the scans here are forward only (bench/scale.py)."""
     storms = ["<div>\n" + piece * 20000 for piece in ("<a ", '<a b="', "<!--", "<?", "<![CDATA[", "<!x", "<pre>")]
-    started = time.monotonic()
     for storm in storms:
         article = extract_markdown(f"# Storm\n\nThe council voted.\n\n{storm}\n\nThe end.\n")
         assert article.blocks[0].text == "The council voted."
-    assert time.monotonic() - started < 10  # well under a second each
 
 
 def test_quotes_and_lists_nested_as_deep_as_the_parser_reads_are_read() -> None:

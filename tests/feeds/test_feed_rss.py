@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import time
 from datetime import datetime, timedelta, timezone
 
 import feedparser
@@ -294,17 +293,14 @@ def test_invalid_item_is_refused(changes: dict, message: str) -> None:
         dataclasses.replace(valid, **changes)
 
 
-def test_many_items_build_in_linear_time() -> None:
+def test_five_thousand_items_are_all_listed_newest_first() -> None:
+    """How the build time grows is measured by bench/feeds.py."""
     start = datetime(2020, 1, 1, tzinfo=timezone.utc)
     items = [make_item(number, start + timedelta(hours=number)) for number in range(1, 5001)]
-    began = time.perf_counter()
     root = etree.fromstring(build_rss(make_channel(), items, built=BUILT))
-    elapsed = time.perf_counter() - began
     guids = xpath(root, "/rss/channel/item/guid/text()")
     assert guids[0] == "urn:narrate:episode-5000" and guids[-1] == "urn:narrate:episode-1"
     assert len(guids) == 5000
-    # About 0.3 s here; a quadratic step (prepending entries, rescanning the list) would take far longer.
-    assert elapsed < 4.0
 
 
 def test_ten_thousand_items_parse_with_lxml_and_feedparser() -> None:

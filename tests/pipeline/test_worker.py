@@ -117,12 +117,10 @@ def test_queued_article_is_rendered_by_a_real_worker(
 ) -> None:
     source = tmp_path / "rain.txt"
     source.write_text(ARTICLE, encoding="utf-8")
-    started = time.monotonic()
     queued = narrate(env, "add", str(source), "--queue", "--json")
     assert queued.returncode == 0, queued.stderr
     answer = json.loads(queued.stdout)
     assert answer["status"] == "queued" and answer["title"] == "Rain returns to the valley"
-    assert time.monotonic() - started < 30  # it returns at once; the worker does the rendering
 
     store = Store(f"sqlite:///{Path(env['NARRATE_HOME']).resolve() / 'narrate.db'}")
     assert broker_traffic, "the Redis monitor saw no task messages"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 
 import pytest
 
@@ -236,7 +235,8 @@ def test_pauses_follow_sentences_paragraphs_headings_intro_and_outro() -> None:
 # -- scale -----------------------------------------------------------------------------------------
 
 
-def test_twenty_thousand_words_script_in_well_under_two_seconds() -> None:
+def test_a_twenty_thousand_word_script_keeps_every_word() -> None:
+    """How long it takes is measured by bench/scale.py."""
     paragraph = (
         "In 2024 the U.S. Senate spent $2.3 million on 12,500 programs \u2014 e.g. Dr. Smith\u2019s plan, which grew "
         "40% since the 1990s; Sen. Warren approved it on Jan. 5. Was it enough? Nobody knows\u2026 yet. "
@@ -247,10 +247,7 @@ def test_twenty_thousand_words_script_in_well_under_two_seconds() -> None:
         if len(blocks) % 8 == 0:
             blocks.append(Block("heading", f"Part {len(blocks)}"))
     article = _article(*blocks)
-    started = time.perf_counter()
     script = build_script(article, ScriptOptions())
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0
     assert _words(" ".join(s.caption for s in script.segments if s.kind in ("body", "heading"))) == _words(
         article.body_text
     )
