@@ -114,9 +114,11 @@ def build_script(article: Article, options: ScriptOptions, lexicon: Mapping[str,
     writer = _Writer(options, lexicon_replacer(DEFAULT_LEXICON if lexicon is None else lexicon))
     fields = template_fields(article, options.feed_title)
 
+    # Chapters are read, not heard: they keep the article's title even when the intro names it another way.
+    title = " ".join(article.title.split()).rstrip(".")
     intro = split_sentences(render_template(options.intro_template, fields, "intro"))
     for number, sentence in enumerate(intro, 1):
-        chapter = (fields["title"] or "Introduction") if number == 1 else None
+        chapter = (title or "Introduction") if number == 1 else None
         last = number == len(intro)
         writer.add("intro", sentence, options.pause_intro_ms if last else options.pause_sentence_ms, chapter)
 
@@ -127,7 +129,7 @@ def build_script(article: Article, options: ScriptOptions, lexicon: Mapping[str,
     writer.lengthen_last_pause(options.pause_intro_ms)
     for sentence in split_sentences(render_template(options.outro_template, fields, "outro")):
         writer.add("outro", sentence, options.pause_sentence_ms)
-    return Script(title=article.title, language=options.language, segments=writer.segments(fields["title"]))
+    return Script(title=article.title, language=options.language, segments=writer.segments(title))
 
 
 def _read_body(writer: _Writer, blocks: list[Block]) -> None:
