@@ -37,6 +37,7 @@ import trafilatura  # noqa: E402
 
 from narrate.errors import NarrateError  # noqa: E402
 from narrate.extract import extract_html  # noqa: E402
+from narrate.extract.furniture import is_reference_section  # noqa: E402
 
 SHINGLE = 4
 RECALL_MARGIN = 0.05
@@ -58,6 +59,11 @@ KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
         "footnote and reference markers ('[3]', '*') interrupt the sentence; narrate drops them",
     ),
 }
+
+REFERENCES_REASON = (
+    "sections headed References, Notes, Sources, Bibliography (up to the next heading) are the article's apparatus: "
+    "citations read aloud are noise, so narrate leaves them out (extract.furniture.is_reference_section)"
+)
 
 # Pages where narrate keeps clearly less than trafilatura and the reason is a choice, not a defect.
 EXPLAINED_PAGES: dict[str, str] = {}
@@ -131,6 +137,13 @@ def expected_text(path: Path) -> str:
                 else:
                     parent.text = (parent.text or "") + " " + tail
                 parent.remove(element)
+    for heading in tree.xpath("//h2 | //h3 | //h4"):
+        # Readability keeps no class names: a references section is known by its heading, as narrate knows it.
+        if heading.getparent() is not None and is_reference_section(heading.text_content().replace("[edit]", "")):
+            for sibling in list(heading.itersiblings()):
+                if sibling.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    break
+                heading.getparent().remove(sibling)
     for block in tree.iter("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "td", "blockquote"):
         block.tail = " " + (block.tail or "")
         block.text = " " + (block.text or "")
@@ -185,6 +198,7 @@ def main() -> int:
     print("known differences taken out of the expected text, for both extractors:")
     for name, (_xpath, reason) in KNOWN_DIFFERENCES.items():
         print(f"  - {name}: {reason}")
+    print(f"  - reference sections: {REFERENCES_REASON}")
     started = time.perf_counter()
     results = [run_page(folder) for folder in folders]
     elapsed = time.perf_counter() - started

@@ -74,13 +74,26 @@ def _own_cells(table: HtmlElement) -> list[HtmlElement]:
 
 
 def _lays_out_page(table: HtmlElement) -> bool:
-    """Headings, paragraphs, lists or another table in a cell, or a cell of prose: page layout, not data."""
-    for cell in _own_cells(table):
-        if any(child.tag in _LAYOUT_CONTENT for child in cell.iter() if child is not cell):
+    """Headings, paragraphs, lists or another table in a cell, or a cell of prose: page layout, not data.
+
+    A table whose first row names its columns (<th> cells) is data even when a cell holds a long description, in
+    a paragraph or not: a list of films with a synopsis per row. Unwrapped, its rows lost most of their words.
+    """
+    cells = _own_cells(table)
+    named = _names_columns(table)
+    layout = _LAYOUT_CONTENT - {"p"} if named else _LAYOUT_CONTENT
+    for cell in cells:
+        if any(child.tag in layout for child in cell.iter() if child is not cell):
             return True
-        if len(cell.text_content().split()) > _DATA_CELL_MAX_WORDS:
-            return True
-    return False
+    return not named and any(len(cell.text_content().split()) > _DATA_CELL_MAX_WORDS for cell in cells)
+
+
+def _names_columns(table: HtmlElement) -> bool:
+    rows = table.xpath("./tr | ./*/tr")
+    if len(rows) < 2:
+        return False
+    first = [cell for cell in rows[0] if isinstance(cell.tag, str)]
+    return len(first) > 1 and all(cell.tag == "th" for cell in first)
 
 
 def _unwrap_table(table: HtmlElement) -> None:
