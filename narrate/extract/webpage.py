@@ -27,6 +27,7 @@ from narrate.extract.title import is_heading_line, same_text
 _DATE_META = re.compile(r"date|published|publication|created|modified|_time\b|:time\b")
 _XML_NAMESPACE_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ANY_TAG = re.compile(r"<[^<>]*>")
+_BLOCK_TAGS = frozenset({"head", "p", "quote", "item", "row", "cell", "table"})
 _PARSER_DEPTH = 255
 """libxml2's limit on how deep elements nest; what lies deeper is not in the tree."""
 
@@ -203,6 +204,10 @@ def _text(element: _Element) -> str:
             pass
         elif child.tag == "lb":
             parts.append(" ")
+        elif child.tag in _BLOCK_TAGS:
+            # A heading and its paragraph inside one list item ("<h2>WebIDE</h2><p>Develop...") are two phrases,
+            # not one glued word.
+            parts.append(" " + _text(child) + " ")
         else:
             parts.append(_text(child))
         parts.append(child.tail or "")
