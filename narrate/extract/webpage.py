@@ -132,6 +132,10 @@ def _blocks(body: _Element) -> list[Block]:
             blocks.extend(_blocks(element))
         elif (element.text or "").strip():
             blocks.append(Block("paragraph", _text(element)))
+        if (element.tail or "").strip():
+            # Text that stands loose after a heading (no <p> around it, as on many blogs and deals pages) is the
+            # section's body: reading only the headings dropped every description under them.
+            blocks.append(Block("paragraph", " ".join(element.tail.split())))
     return [block for block in blocks if block.text]
 
 
