@@ -18,6 +18,9 @@ from narrate.errors import EmptyArticleError, SourceError
 from narrate.extract.assemble import build_article
 
 PDF_MAGIC = b"%PDF-"
+# Lines further apart than this (times the line height) start a new box; pdfminer's 0.5 split reports set at 1.5
+# line spacing into one box per line.
+_LINE_MARGIN = 0.8
 # A heading is set at least this much larger than the body text, and is short.
 _HEADING_SCALE = 1.15
 _HEADING_MAX_WORDS = 16
@@ -83,18 +86,27 @@ def _read(data: bytes, source: str) -> tuple[dict[str, str], list[list[_Box]]]:
                 value = decode_text(value)
             if isinstance(value, str):
                 metadata[key.lower()] = " ".join(value.split())
-        for number, layout in enumerate(extract_pages(stream, laparams=LAParams())):
+        for number, layout in enumerate(extract_pages(stream, laparams=LAParams(line_margin=_LINE_MARGIN))):
             page: list[_Box] = []
             for element in layout:
                 if not isinstance(element, LTTextContainer):
                     continue
-                text = _box_text(element.get_text())
-                sizes = Counter(
-                    round(char.size, 1) for line in element for char in line if isinstance(char, LTChar)
-                )
-                if text and sizes:
-                    page.append(_Box(number, text, sizes.most_common(1)[0][0]))
-            pages.append(page)
+                # Lines in another type size are another box: a running head set close above the text, a heading.
+                run: list[str] = []
+                run_size = 0.0
+                for line in element:
+                    sizes = Counter(round(char.size, 1) for char in line if isinstance(char, LTChar))
+                    if not sizes:
+                        continue
+                    size = sizes.most_common(1)[0][0]
+                    if run and size != run_size:
+                        page.append(_Box(number, _box_text("".join(run)), run_size))
+                        run = []
+                    run.append(line.get_text())
+                    run_size = size
+                if run:
+                    page.append(_Box(number, _box_text("".join(run)), run_size))
+            pages.append([box for box in page if box.text])
     except PDFPasswordIncorrect:
         raise SourceError(f"cannot read {source}: the PDF is encrypted with a password") from None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
