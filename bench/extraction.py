@@ -121,9 +121,7 @@ def words(text: str) -> list[str]:
 def shingles(tokens: list[str]) -> Counter[tuple[str, ...]]:
     if len(tokens) < SHINGLE:
         return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(
-        tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)
-    )
+    return Counter(tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1))
 
 
 def score(extracted: str, expected: str) -> Score:
@@ -149,16 +147,11 @@ def missing_runs(tokens: list[str], other: str, limit: int = 3) -> list[str]:
     if current:
         runs.append(current)
     runs.sort(key=len, reverse=True)
-    return [
-        f"({len(run)} words) " + " ".join(run[:30]) + (" ..." if len(run) > 30 else "")
-        for run in runs[:limit]
-    ]
+    return [f"({len(run)} words) " + " ".join(run[:30]) + (" ..." if len(run) > 30 else "") for run in runs[:limit]]
 
 
 def expected_text(path: Path) -> str:
-    tree = lxml.html.fromstring(
-        path.read_text(encoding="utf-8")
-    )  # Readability writes UTF-8 without saying so
+    tree = lxml.html.fromstring(path.read_text(encoding="utf-8"))  # Readability writes UTF-8 without saying so
     for xpath, _reason in KNOWN_DIFFERENCES.values():
         for element in tree.xpath(xpath):
             parent = element.getparent()
@@ -172,16 +165,12 @@ def expected_text(path: Path) -> str:
                 parent.remove(element)
     for heading in tree.xpath("//h2 | //h3 | //h4"):
         # Readability keeps no class names: a references section is known by its heading, as narrate knows it.
-        if heading.getparent() is not None and is_reference_section(
-            heading.text_content().replace("[edit]", "")
-        ):
+        if heading.getparent() is not None and is_reference_section(heading.text_content().replace("[edit]", "")):
             for sibling in list(heading.itersiblings()):
                 if sibling.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                     break
                 heading.getparent().remove(sibling)
-    for block in tree.iter(
-        "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "td", "blockquote"
-    ):
+    for block in tree.iter("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "td", "blockquote"):
         block.tail = " " + (block.tail or "")
         block.text = " " + (block.text or "")
     paragraphs: list[str] = []
@@ -200,9 +189,7 @@ def narrate_text(html: bytes) -> str:
 
 
 def trafilatura_text(html: bytes) -> str:
-    return (
-        trafilatura.extract(html) or ""
-    )  # the same bytes narrate gets: each finds the charset its own way
+    return trafilatura.extract(html) or ""  # the same bytes narrate gets: each finds the charset its own way
 
 
 def run_page(folder: Path) -> PageResult:
@@ -242,14 +229,10 @@ def main() -> int:
         default=8,
         help="how many of the worst pages to show in detail",
     )
-    parser.add_argument(
-        "--page", action="append", default=[], help="only these pages (folder names)"
-    )
+    parser.add_argument("--page", action="append", default=[], help="only these pages (folder names)")
     args = parser.parse_args()
     folders = sorted(
-        p
-        for p in args.corpus.iterdir()
-        if (p / "source.html").is_file() and (p / "expected.html").is_file()
+        p for p in args.corpus.iterdir() if (p / "source.html").is_file() and (p / "expected.html").is_file()
     )
     if args.page:
         folders = [p for p in folders if p.name in args.page]
@@ -259,9 +242,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    print(
-        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start"
-    )
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
     print("known differences taken out of the expected text, for both extractors:")
     for name, (_xpath, reason) in KNOWN_DIFFERENCES.items():
         print(f"  - {name}: {reason}")
@@ -274,14 +255,9 @@ def main() -> int:
     left_out = [r for r in results if r.expected_words < NOT_ARTICLE_WORDS]
     results = [r for r in results if r.expected_words >= NOT_ARTICLE_WORDS]
     if left_out:
-        print(
-            "\nleft out, not articles: "
-            + ", ".join(f"{r.name} ({r.expected_words} words)" for r in left_out)
-        )
+        print("\nleft out, not articles: " + ", ".join(f"{r.name} ({r.expected_words} words)" for r in left_out))
 
-    print(
-        f"\n{'page':<44} {'narrate P':>9} {'R':>6} {'F1':>6}   {'trafil. P':>9} {'R':>6} {'F1':>6}"
-    )
+    print(f"\n{'page':<44} {'narrate P':>9} {'R':>6} {'F1':>6}   {'trafil. P':>9} {'R':>6} {'F1':>6}")
     for r in results:
         n, t = r.narrate, r.trafilatura
         flag = "  <- recall" if n.recall < t.recall - RECALL_MARGIN else ""
@@ -290,12 +266,7 @@ def main() -> int:
             f"{t.precision:9.3f} {t.recall:6.3f} {t.f1:6.3f}{flag}"
         )
     means = {
-        who: Score(
-            *(
-                mean([getattr(getattr(r, who), f) for r in results])
-                for f in ("precision", "recall", "f1")
-            )
-        )
+        who: Score(*(mean([getattr(getattr(r, who), f) for r in results]) for f in ("precision", "recall", "f1")))
         for who in ("narrate", "trafilatura")
     }
     n, t = means["narrate"], means["trafilatura"]
@@ -308,9 +279,7 @@ def main() -> int:
         short = sum(1 for r in results if getattr(r, who).recall < 0.8)
         print(f"pages where {who} keeps less than 80% of the article: {short}")
 
-    print(
-        f"\nthe {args.worst} worst pages for narrate (by F1), with what it dropped and what it added:"
-    )
+    print(f"\nthe {args.worst} worst pages for narrate (by F1), with what it dropped and what it added:")
     for r in sorted(results, key=lambda r: r.narrate.f1)[: args.worst]:
         print(
             f"\n{r.name}: narrate F1 {r.narrate.f1:.3f} (trafilatura {r.trafilatura.f1:.3f})"
@@ -321,21 +290,13 @@ def main() -> int:
         for run in r.added:
             print(f"   added   {run}")
 
-    behind = [
-        r for r in results if r.narrate.recall < r.trafilatura.recall - RECALL_MARGIN
-    ]
+    behind = [r for r in results if r.narrate.recall < r.trafilatura.recall - RECALL_MARGIN]
     unexplained = [r for r in behind if r.name not in EXPLAINED_PAGES]
-    print(
-        f"\npages where narrate's recall is more than {RECALL_MARGIN} below trafilatura's: {len(behind)}"
-    )
+    print(f"\npages where narrate's recall is more than {RECALL_MARGIN} below trafilatura's: {len(behind)}")
     for r in behind:
         reason = EXPLAINED_PAGES.get(r.name, "NOT EXPLAINED")
-        print(
-            f"  {r.name}: {r.narrate.recall:.3f} vs {r.trafilatura.recall:.3f} - {reason}"
-        )
-    print(
-        f"\n{len(results)} pages in {elapsed:.1f} s; load average {os.getloadavg()[0]:.2f} at the end"
-    )
+        print(f"  {r.name}: {r.narrate.recall:.3f} vs {r.trafilatura.recall:.3f} - {reason}")
+    print(f"\n{len(results)} pages in {elapsed:.1f} s; load average {os.getloadavg()[0]:.2f} at the end")
     return 1 if unexplained or n.f1 < t.f1 + 0.01 else 0
 
 

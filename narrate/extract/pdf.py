@@ -30,7 +30,10 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re
 # "infor-" + "mation": a word broken at the end of a line.
 _BROKEN_WORD = re.compile(r"(\w)-\n(?=[a-z])")
 # Titles that name the file, not the document: "Microsoft Word - draft3.docx", "report.pdf", "untitled".
-_FILE_TITLE = re.compile(r"^(?:microsoft \w+ - .*|.*\.(?:docx?|pdf|indd|odt|rtf|pages)|untitled.*|\s*)$", re.IGNORECASE)
+_FILE_TITLE = re.compile(
+    r"^(?:microsoft \w+ - .*|.*\.(?:docx?|pdf|indd|odt|rtf|pages)|untitled.*|\s*)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,13 @@ def _read(data: bytes, source: str) -> tuple[dict[str, str], list[list[_Box]]]:
     # Imported here: pdfminer is only needed for PDFs, and the CLI starts faster without it.
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextContainer
-    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+    from pdfminer.pdfdocument import (
+        PDFDocument,
+        PDFPasswordIncorrect,
+        PDFTextExtractionNotAllowed,
+    )
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve1
     from pdfminer.psexceptions import PSException
     from pdfminer.utils import decode_text
@@ -109,8 +117,20 @@ def _read(data: bytes, source: str) -> tuple[dict[str, str], list[list[_Box]]]:
             pages.append([box for box in page if box.text])
     except PDFPasswordIncorrect:
         raise SourceError(f"cannot read {source}: the PDF is encrypted with a password") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
-        raise SourceError(f"cannot read {source}: not a readable PDF ({type(error).__name__})") from None
+    except PDFTextExtractionNotAllowed:
+        raise SourceError(f"cannot read {source}: the PDF does not allow its text to be extracted") from None
+    # pdfminer reports damage in many ways, some of them plain Python errors deep in its parser.
+    except (
+        PDFException,
+        PSException,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AssertionError,
+        AttributeError,
+    ):
+        raise SourceError(f"cannot read {source}: not a readable PDF (damaged, or cut short)") from None
     return metadata, pages
 
 

@@ -221,9 +221,12 @@ def test_url_schemes_and_content_types(http_server: LocalServer) -> None:
     http_server.routes["/to-file"] = Route(302, headers={"Location": "file:///etc/passwd"})
     with pytest.raises(SourceError, match=r"redirected to file:///etc/passwd\): only http and https"):
         read_source(http_server.url("/to-file"), Settings())
+    http_server.routes["/photo"] = Route(body=b"\x89PNG\r\n", headers={"Content-Type": "image/png"})
+    with pytest.raises(SourceError, match="it is image/png, not an HTML, Markdown, text or PDF article"):
+        read_source(http_server.url("/photo"), Settings())
     http_server.routes["/report.pdf"] = Route(body=b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
-    with pytest.raises(SourceError, match="it is application/pdf, not an HTML, Markdown or text article"):
-        read_source(http_server.url("/report.pdf"), Settings())
+    with pytest.raises(SourceError, match="not a readable PDF"):  # read as a PDF, never as text
+        extract(read_source(http_server.url("/report.pdf"), Settings()))
 
 
 def test_url_nobody_listening() -> None:
