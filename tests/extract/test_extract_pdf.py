@@ -197,34 +197,20 @@ def test_a_pdf_cut_short_is_refused(report_path: Path) -> None:
 
 
 def test_the_cli_reads_a_pdf_and_refuses_a_damaged_one_with_exit_4(report_path: Path, tmp_path: Path) -> None:
-    env = {
-        "NARRATE_HOME": str(tmp_path / "home"),
-        "NARRATE_ENGINE": "tone",
-        "PATH": "/usr/bin:/bin",
-    }
-    run = [sys.executable, "-m", "narrate.cli", "script"]
-    result = subprocess.run(
-        [*run, str(report_path)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = {"NARRATE_HOME": str(tmp_path / "home"), "NARRATE_ENGINE": "tone", "PATH": "/usr/bin:/bin"}
+
+    def script(path: Path) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "narrate.cli", "script", str(path)]
+        return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+
+    result = script(report_path)
     assert result.returncode == 0, result.stderr
     assert "Water Rights in the Valley." in result.stdout
     assert "The hearings begin in spring" in result.stdout
     assert not any(syntax in result.stdout for syntax in PDF_SYNTAX)
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
-    result = subprocess.run(
-        [*run, str(damaged)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = script(damaged)
     assert result.returncode == 4
     assert result.stderr.strip().count("\n") == 0 and "not a readable PDF" in result.stderr
     assert "Traceback" not in result.stderr
