@@ -36,10 +36,11 @@ _DATA_CELL_MAX_WORDS = 50
 _CAPTION_MAX_WORDS = 80
 # A standfirst stands above the article: below the first real paragraph, "subtitle" names a subheading.
 _PARAGRAPH_MIN_WORDS = 12
+_STANDFIRST_KEY = "data-narrate-standfirst"
 
 
 def tidy_page(tree: HtmlElement) -> HtmlElement:
-    """Remove footnotes and their markers, captions and credits, pull quotes, standfirsts and embedded posts.
+    """Remove footnotes and their markers, captions and credits, pull quotes and embedded posts; set the standfirst apart.
 
     Tables that lay out the page (old sites put the whole article in a cell) become plain divisions,
     so that the article inside is read as text and a data table inside it keeps its place.
@@ -52,6 +53,7 @@ def tidy_page(tree: HtmlElement) -> HtmlElement:
         if _lays_out_page(table):
             _unwrap_table(table)
     body_started = False
+    headline_seen = next(tree.iter("h1"), None) is None  # without a headline, any paragraph starts the body
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None:
             continue  # comments, processing instructions, or already removed with an ancestor
@@ -63,9 +65,12 @@ def tidy_page(tree: HtmlElement) -> HtmlElement:
         elif _is_note(element, classes) or _is_caption(element, classes) or _is_pull_quote(classes):
             _drop(element)
         elif not body_started and _is_standfirst(classes):
-            _drop(element)
+            _keep_standfirst(tree, element)
+        elif element.tag == "h1":
+            headline_seen = True
         elif element.tag == "p" and len(element.text_content().split()) >= _PARAGRAPH_MIN_WORDS:
-            body_started = True
+            # A cookie notice above the headline is no start of the article.
+            body_started = body_started or headline_seen
     return tree
 
 
@@ -138,8 +143,25 @@ def _is_pull_quote(classes: set[str]) -> bool:
 
 
 def _is_standfirst(classes: set[str]) -> bool:
-    """The summary under the headline: the show notes carry it, the narration starts with the article."""
+    """The summary under the headline (the dek): read right after the title, before the article."""
     return any(_STANDFIRST.search(name) for name in classes)
+
+
+def standfirst(tree: HtmlElement) -> str:
+    """The standfirst tidy_page took out of ``tree``; "" when it found none."""
+    return tree.getroottree().getroot().get(_STANDFIRST_KEY, "")
+
+
+def _keep_standfirst(tree: HtmlElement, element: HtmlElement) -> None:
+    """Take the standfirst out of the page, and note it for extraction to read right after the title.
+
+    Left in place, trafilatura reads it as a heading (sites set it in <h2>) or drops it as header furniture.
+    """
+    text = " ".join(element.text_content().split())
+    root = tree.getroottree().getroot()
+    if text and not root.get(_STANDFIRST_KEY):
+        root.set(_STANDFIRST_KEY, text)
+    _drop(element)
 
 
 def _table_in(figure: HtmlElement | None) -> HtmlElement | None:

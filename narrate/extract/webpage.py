@@ -20,7 +20,7 @@ from narrate.extract.byline import join_names
 from narrate.extract.canonical import canonical_address
 from narrate.extract.decode import decode_bytes
 from narrate.extract.language import language_code
-from narrate.extract.pagetree import tidy_page
+from narrate.extract.pagetree import standfirst, tidy_page
 from narrate.extract.table import table_block
 from narrate.extract.title import is_heading_line, same_text
 
@@ -60,8 +60,10 @@ def _parser_dropped_text(text: str, parsed_words: int) -> bool:
 def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
     language = _declared_language(tree)
     site_from_title = _site_from_title(tree)
+    tidy_page(tree)
+    dek = standfirst(tree)
     document = trafilatura.bare_extraction(
-        tidy_page(tree),
+        tree,
         url=url,
         with_metadata=True,
         output_format="xml",  # keep the body as a tree; the default also renders plain text we do not use
@@ -86,6 +88,10 @@ def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
         if not title or _starts_with(title, headline) or (len(headline.split()) >= 4 and not _has_headline(tree)):
             # The page's own headline: <title> adds " | Site name", or on old pages names only the site.
             title = headline
+    if dek and not any(same_text(block.text, dek) for block in blocks[:3]):
+        # The standfirst is read right after the title: under the headline, before the first paragraph.
+        at = 1 if blocks and blocks[0].kind == "heading" and same_text(blocks[0].text, title or "") else 0
+        blocks.insert(at, Block("paragraph", dek))
     canonical, claimed = canonical_address(document.url, url)
     # Only a date the page's markup states is sure; one found in its text may be a "last updated" footer.
     dated = _date(document.date)
