@@ -27,6 +27,8 @@ _PULL_QUOTE = re.compile(r"pull[-_]?quote")
 _STANDFIRST = re.compile(r"(?:^|[-_])(?:subtitle|dek|standfirst|sub-?headline)(?:$|[-_])")
 _EMBEDDED_POST = {"twitter-tweet", "bluesky-embed", "mastodon-embed", "instagram-media", "tiktok-embed", "fb-post"}
 _EMBED_LINK = re.compile(r"^(?:pic\.twitter\.com|https?://t\.co|https?://bsky\.app|https?://www\.instagram\.com)/")
+_KEPT_POST = "data-narrate-post"
+_WRAPPER_LEVELS = 3
 _LEAD_IN = re.compile(r":[\s\"'”’)]*$")
 _INVISIBLE = {"script", "style", "noscript", "template", "br"}
 _LAYOUT_CONTENT = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "form", "article"}
@@ -180,22 +182,55 @@ def _make_table_caption(figcaption: HtmlElement) -> None:
 
 def _replace_embedded_post(element: HtmlElement) -> None:
     paragraph = next(_paragraphs(element), None)
-    if paragraph is None or not _LEAD_IN.search(_lead_in(element)):
+    if paragraph is None or not (_LEAD_IN.search(_lead_in(element)) or _follows_kept_post(element)):
         _drop(element)
         return
     for link in list(paragraph.iter("a")):
         if _EMBED_LINK.match((link.get("href") or "").strip()) or _EMBED_LINK.match(link.text_content().strip()):
             _drop(link)
-    quote = element.makeelement("blockquote", {})  # a plain quote: trafilatura drops the embed's own markup
-    quote.tail = element.tail
+    # A plain quote in place of the embed and its wrapper: trafilatura drops the embed's own markup, and wrappers
+    # named "embed" with all they hold. Marked, so that the next post of a run is kept too.
+    wrapper = _outermost_alone(element)
+    quote = element.makeelement("blockquote", {_KEPT_POST: "1"})
+    quote.tail = wrapper.tail
     new = element.makeelement("p", {})
     new.text = " ".join(paragraph.text_content().split())
     quote.append(new)
-    element.getparent().replace(element, quote)
+    wrapper.getparent().replace(wrapper, quote)
+
+
+def _follows_kept_post(element: HtmlElement) -> bool:
+    """Is ``element`` the next post of a run that a lead-in introduced ("See tweets:", then three posts)?"""
+    previous = _previous_visible(_outermost_alone(element))
+    if previous is None or (previous.tail or "").strip():
+        return False
+    return previous.get(_KEPT_POST) is not None
+
+
+def _outermost_alone(element: HtmlElement) -> HtmlElement:
+    """``element``, or the wrapper it stands alone in (sites put each embed in a <div> or <figure> of its own)."""
+    for _ in range(_WRAPPER_LEVELS):
+        parent = element.getparent()
+        if parent is None or parent.tag in ("body", "article", "main", "section") or (parent.text or "").strip():
+            break
+        if len([child for child in parent if isinstance(child.tag, str) and child.tag not in _INVISIBLE]) > 1:
+            break
+        element = parent
+    return element
+
+
+def _previous_visible(element: HtmlElement) -> HtmlElement | None:
+    previous = element.getprevious()
+    while previous is not None and (not isinstance(previous.tag, str) or previous.tag in _INVISIBLE):
+        if (previous.tail or "").strip():
+            return None
+        previous = previous.getprevious()
+    return previous
 
 
 def _lead_in(element: HtmlElement) -> str:
-    """The text just before ``element``: the tail of the element before it, or that element's own words."""
+    """The text just before ``element`` (or the wrapper it stands alone in): a tail, or the element before it."""
+    element = _outermost_alone(element)
     previous = element.getprevious()
     while previous is not None and (not isinstance(previous.tag, str) or previous.tag in _INVISIBLE):
         if (previous.tail or "").strip():

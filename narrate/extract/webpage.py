@@ -28,6 +28,17 @@ _DATE_META = re.compile(r"date|published|publication|created|modified|_time\b|:t
 _XML_NAMESPACE_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ANY_TAG = re.compile(r"<[^<>]*>")
 _BLOCK_TAGS = frozenset({"head", "p", "quote", "item", "row", "cell", "table"})
+# A page whose only sentences are in links, menus and headings is navigation (a section front, a site map). Text
+# in scripts without spaces (Chinese, Japanese) counts by its characters.
+_MENU_MIN_LINKS = 3
+_NAVIGATION_TAGS = frozenset(
+    {"a", "nav", "header", "footer", "button", "label", "option", "select", "h1", "h2", "h3", "h4", "h5", "h6",
+     "script", "style", "noscript", "template", "title", "head"}
+)  # fmt: skip
+_SENTENCE_MIN_WORDS = 3
+_LONG_LINE_WORDS = 12
+_LONG_LINE_CHARS = 60
+_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’)\]」』]*$")
 _PARSER_DEPTH = 255
 """libxml2's limit on how deep elements nest; what lies deeper is not in the tree."""
 
@@ -58,6 +69,8 @@ def _parser_dropped_text(text: str, parsed_words: int) -> bool:
 
 
 def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
+    if _only_navigation(tree):
+        raise EmptyArticleError(f"{source} is not an article: it holds only links and labels, no sentence to read")
     language = _declared_language(tree)
     site_from_title = _site_from_title(tree)
     tidy_page(tree)
@@ -96,7 +109,7 @@ def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
     # Only a date the page's markup states is sure; one found in its text may be a "last updated" footer.
     dated = _date(document.date)
     stated, guessed = (dated, None) if _dated_in_markup(tree) else (None, dated)
-    return build_article(
+    article = build_article(
         title,
         blocks,
         source=source,
@@ -109,6 +122,34 @@ def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
         claimed_url=claimed,
         summary=document.description or None,
     )
+    return article
+
+
+def _only_navigation(tree: HtmlElement) -> bool:
+    """A page of links and labels (a section front, a site map): no sentence outside links, menus and headings."""
+    root = tree.getroottree().getroot()
+    links = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "a":
+            links += 1
+        if _in_navigation(element):
+            continue
+        own = " ".join([element.text or ""] + [child.tail or "" for child in element if isinstance(child.tag, str)])
+        if _is_sentence(" ".join(own.split())):
+            return False
+    return links >= _MENU_MIN_LINKS
+
+
+def _in_navigation(element: _Element) -> bool:
+    return any(node.tag in _NAVIGATION_TAGS for node in (element, *element.iterancestors()))
+
+
+def _is_sentence(text: str) -> bool:
+    words = len(text.split())
+    ends = _SENTENCE_END.search(text) is not None
+    return (words >= _SENTENCE_MIN_WORDS and ends) or words >= _LONG_LINE_WORDS or len(text) >= _LONG_LINE_CHARS
 
 
 def _blocks(body: _Element) -> list[Block]:
