@@ -252,6 +252,9 @@ def main() -> int:
     started = time.perf_counter()
     results = [run_page(folder) for folder in folders]
     elapsed = time.perf_counter() - started
+    every = {
+        who: mean([getattr(r, who).f1 for r in results]) for who in ("narrate", "trafilatura")
+    }  # the not-articles included, for the record
     left_out = [r for r in results if r.expected_words < NOT_ARTICLE_WORDS]
     results = [r for r in results if r.expected_words >= NOT_ARTICLE_WORDS]
     if left_out:
@@ -275,6 +278,10 @@ def main() -> int:
         f"{t.precision:9.3f} {t.recall:6.3f} {t.f1:6.3f}"
     )
     print(f"F1 difference (narrate - trafilatura): {n.f1 - t.f1:+.4f}")
+    print(
+        f"mean F1 of all {len(results) + len(left_out)} pages, not-articles included: narrate {every['narrate']:.3f}, "
+        f"trafilatura {every['trafilatura']:.3f}"
+    )
     for who in ("narrate", "trafilatura"):
         short = sum(1 for r in results if getattr(r, who).recall < 0.8)
         print(f"pages where {who} keeps less than 80% of the article: {short}")
