@@ -41,7 +41,7 @@ def extract(document: Document) -> Article:
     """The Article in ``document``, read according to its kind; SourceError when it is binary data."""
     source = document.name or document.url or f"the {document.kind} source"
     if document.kind == "pdf" or document.data[:1024].lstrip().startswith(PDF_MAGIC):
-        return extract_pdf(document.data, source=source)
+        return extract_pdf(document.data, source=source, url=document.url)
     markup = document.kind == "html"
     text = article_text(decode_bytes(document.data, declared=document.charset, markup=markup), source)
     if markup:

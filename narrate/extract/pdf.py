@@ -45,8 +45,11 @@ class _Box:
     size: float
 
 
-def extract_pdf(data: bytes, *, source: str) -> Article:
-    """Read the article in a PDF; SourceError when it is no readable PDF, EmptyArticleError when it holds no text."""
+def extract_pdf(data: bytes, *, source: str, url: str | None = None) -> Article:
+    """Read the article in a PDF; SourceError when it is no readable PDF, EmptyArticleError when it holds no text.
+
+    ``url`` is where it was fetched from: a PDF declares no canonical address, so that one names the episode.
+    """
     metadata, pages = _read(data, source)
     boxes = [box for box in _without_repeats(pages) if not _PAGE_NUMBER.match(box.text)]
     if not boxes:
@@ -64,7 +67,7 @@ def extract_pdf(data: bytes, *, source: str) -> Article:
         first_page = [box for box in boxes if box.page == boxes[0].page]
         largest = max(first_page, key=lambda box: box.size)
         title = largest.text if largest.size >= body_size * _HEADING_SCALE else ""
-    return build_article(title or None, blocks, source=source, author=metadata.get("author") or None)
+    return build_article(title or None, blocks, source=source, author=metadata.get("author") or None, canonical_url=url)
 
 
 def _read(data: bytes, source: str) -> tuple[dict[str, str], list[list[_Box]]]:

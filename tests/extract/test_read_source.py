@@ -131,9 +131,7 @@ class LocalServer:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def url(self, path: str) -> str:
         host, port = self.httpd.server_address[:2]
@@ -235,3 +233,15 @@ def test_url_nobody_listening() -> None:
         port = probe.getsockname()[1]
     with pytest.raises(SourceError, match=rf"^could not fetch http://127\.0\.0\.1:{port}/x: "):
         read_source(f"http://127.0.0.1:{port}/x", Settings(fetch_timeout=2))
+
+
+def test_a_pdf_url_is_read_as_a_pdf(http_server: LocalServer) -> None:
+    from tests.extract.test_extract_pdf import COLUMNS, two_column_report
+
+    http_server.routes["/reports/water"] = Route(body=two_column_report(), headers={"Content-Type": "application/pdf"})
+    document = read_source(http_server.url("/reports/water"), Settings())
+    assert document.kind == "pdf"
+    article = extract(document)
+    assert (article.title, article.author) == ("Water Rights in the Valley", "Dana Whitfield")
+    assert article.body_text == "\n\n".join(text for page in COLUMNS for text in page)
+    assert article.canonical_url == http_server.url("/reports/water")  # what names the episode
