@@ -128,22 +128,23 @@ def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
 def _only_navigation(tree: HtmlElement) -> bool:
     """A page of links and labels (a section front, a site map): no sentence outside links, menus and headings."""
     root = tree.getroottree().getroot()
-    links = 0
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag == "a":
-            links += 1
-        if _in_navigation(element):
-            continue
-        own = " ".join([element.text or ""] + [child.tail or "" for child in element if isinstance(child.tag, str)])
-        if _is_sentence(" ".join(own.split())):
+    links = sum(1 for _ in root.iter("a"))
+    if links < _MENU_MIN_LINKS:
+        return False
+    stack = [root]
+    while stack:  # depth first, never entering a link, a menu or a heading: linear in the size of the page
+        element = stack.pop()
+        own = [element.text or ""]
+        for child in element:
+            if not isinstance(child.tag, str):
+                own.append(child.tail or "")
+                continue
+            own.append(child.tail or "")
+            if child.tag not in _NAVIGATION_TAGS:
+                stack.append(child)
+        if _is_sentence(" ".join(" ".join(own).split())):
             return False
-    return links >= _MENU_MIN_LINKS
-
-
-def _in_navigation(element: _Element) -> bool:
-    return any(node.tag in _NAVIGATION_TAGS for node in (element, *element.iterancestors()))
+    return True
 
 
 def _is_sentence(text: str) -> bool:
