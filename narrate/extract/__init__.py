@@ -5,6 +5,7 @@
         extract_html(html, url)                    trafilatura finds the article and its metadata
         extract_text(text)                         text scraped from a page: menus, bylines, bios dropped
         extract_markdown(text)                     Markdown with optional front matter
+        extract_pdf(data)                          a PDF's text in reading order (pdfminer.six), never its syntax
 
 Unreadable sources raise SourceError; a source without article text raises EmptyArticleError.
 """
@@ -17,6 +18,7 @@ from narrate.extract.assemble import AUTHOR_MAX_CHARS, TITLE_MAX_CHARS
 from narrate.extract.controls import article_text, without_invisible
 from narrate.extract.decode import decode_bytes
 from narrate.extract.markdown import extract_markdown
+from narrate.extract.pdf import PDF_MAGIC, extract_pdf
 from narrate.extract.plaintext import extract_text
 from narrate.extract.source import Document, SourceKind, read_source, sniff_kind
 from narrate.extract.webpage import extract_html
@@ -27,6 +29,7 @@ __all__ = [
     "extract",
     "extract_html",
     "extract_markdown",
+    "extract_pdf",
     "extract_text",
     "read_source",
     "sniff_kind",
@@ -37,6 +40,8 @@ __all__ = [
 def extract(document: Document) -> Article:
     """The Article in ``document``, read according to its kind; SourceError when it is binary data."""
     source = document.name or document.url or f"the {document.kind} source"
+    if document.kind == "pdf" or document.data[:1024].lstrip().startswith(PDF_MAGIC):
+        return extract_pdf(document.data, source=source, url=document.url)
     markup = document.kind == "html"
     text = article_text(decode_bytes(document.data, declared=document.charset, markup=markup), source)
     if markup:

@@ -13,6 +13,7 @@ from narrate.extract.byline import Byline, date_line, is_person_name, parse_byli
 from narrate.extract.controls import without_invisible
 from narrate.extract.furniture import (
     is_about_author,
+    is_citation,
     is_furniture,
     is_menu_line,
     is_reference_section,
@@ -161,16 +162,24 @@ def _without_sections(blocks: list[Block]) -> tuple[list[Block], str | None]:
     kept: list[Block] = []
     skipping = False
     in_references = False
+    header: Block | None = None
     for index, block in enumerate(blocks):
         if block.kind != "list_item" and is_about_author(block.text):
             names = [b.text for b in blocks[index + 1 : index + 3] if is_person_name(b.text)]
             return kept, names[0] if names else None
         if block.kind in ("heading", "paragraph") and is_reference_section(block.text):
             in_references = True  # notes, sources, "Cite this": until the next heading
+            header = block
             continue
         if in_references and block.kind != "heading":
-            continue
+            if is_citation(block.text):
+                continue
+            # "Notes:" over prose ("Notice the attribute we added...") is the article's own aside, not its
+            # apparatus: ending the article there cut off everything after it.
+            if header is not None:
+                kept.append(header)
         in_references = False
+        header = None
         if block.kind != "list_item" and is_section_header(block.text):
             skipping = True
             continue

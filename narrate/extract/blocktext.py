@@ -10,7 +10,8 @@ from narrate.extract.controls import without_invisible
 _GLUED_NOTE = re.compile(r"\b([^\W\d_]{2,})([.,;:!?][\"”’)]?)(\d{1,3})(?=\s|$)")
 # Words after which a number is part of the text ("No.1", "Vol.2").
 _NUMBERED = {"no", "nos", "vol", "vols", "pp", "art", "ch", "sec", "fig", "op", "tel", "ext"}
-_BRACKET_NOTE = re.compile(r"\s?\[(?:\d{1,3}|[a-z]|citation needed|note \d{1,3})\]", re.IGNORECASE)
+# Footnote markers, and wiki pages' "[edit]" links beside each heading.
+_BRACKET_NOTE = re.compile(r"\s?\[(?:\d{1,3}|[a-z]|citation needed|note \d{1,3}|edit)\]", re.IGNORECASE)
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 
 

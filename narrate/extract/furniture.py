@@ -95,6 +95,12 @@ _CREDITED_CAPTION = re.compile(
     r"(?:\((?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w.’'-]*\s*/\s*[A-Z][^()]{1,60}\)"
     r"|(?:^|[.!?)]\s+)(?i:photo|photograph|image|illustration)s?\s+(?i:by|courtesy(?:\s+of)?)\s+[A-Z][^.]{1,60}\.?)$",
 )
+_CITATION = re.compile(
+    r"\b(?:1[6-9]\d\d|20\d\d)\b|\bdoi\b|https?://|\bwww\.|\bpp?\.\s*\d|\bet al\b|\bibid\b|\bop\. cit\b"
+    r"|\b(?:retrieved|accessed|archived)\b|\bvol\.\s*\d|\bisbn\b",
+    re.IGNORECASE,
+)
+_NOTE_START = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}[.)]?\s|[*†‡^]|[ivx]{1,4}\.\s)")
 _BREADCRUMB = re.compile(r"^(?:you are here\b|home\s*[>›»/]\s*\w)", re.IGNORECASE)
 _NO_WORDS = re.compile(r"^[^\w]*$")
 
@@ -137,6 +143,11 @@ def is_section_header(text: str) -> bool:
 def is_reference_section(text: str) -> bool:
     """True for "Notes", "Sources", "Cite this report", "Media contact": reference material, not the article."""
     return _REFERENCES.match(text.strip()) is not None
+
+
+def is_citation(text: str) -> bool:
+    """A reference or note as notes sections hold them: a year, a DOI or address, "pp.", "et al.", or a note number."""
+    return _CITATION.search(text) is not None or _NOTE_START.match(text) is not None
 
 
 def is_about_author(text: str) -> bool:

@@ -27,6 +27,8 @@ _PULL_QUOTE = re.compile(r"pull[-_]?quote")
 _STANDFIRST = re.compile(r"(?:^|[-_])(?:subtitle|dek|standfirst|sub-?headline)(?:$|[-_])")
 _EMBEDDED_POST = {"twitter-tweet", "bluesky-embed", "mastodon-embed", "instagram-media", "tiktok-embed", "fb-post"}
 _EMBED_LINK = re.compile(r"^(?:pic\.twitter\.com|https?://t\.co|https?://bsky\.app|https?://www\.instagram\.com)/")
+_KEPT_POST = "data-narrate-post"
+_WRAPPER_LEVELS = 3
 _LEAD_IN = re.compile(r":[\s\"'”’)]*$")
 _INVISIBLE = {"script", "style", "noscript", "template", "br"}
 _LAYOUT_CONTENT = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "form", "article"}
@@ -36,10 +38,11 @@ _DATA_CELL_MAX_WORDS = 50
 _CAPTION_MAX_WORDS = 80
 # A standfirst stands above the article: below the first real paragraph, "subtitle" names a subheading.
 _PARAGRAPH_MIN_WORDS = 12
+_STANDFIRST_KEY = "data-narrate-standfirst"
 
 
 def tidy_page(tree: HtmlElement) -> HtmlElement:
-    """Remove footnotes and their markers, captions and credits, pull quotes, standfirsts and embedded posts.
+    """Remove footnotes and their markers, captions and credits, pull quotes and embedded posts; set the standfirst apart.
 
     Tables that lay out the page (old sites put the whole article in a cell) become plain divisions,
     so that the article inside is read as text and a data table inside it keeps its place.
@@ -52,6 +55,7 @@ def tidy_page(tree: HtmlElement) -> HtmlElement:
         if _lays_out_page(table):
             _unwrap_table(table)
     body_started = False
+    headline_seen = next(tree.iter("h1"), None) is None  # without a headline, any paragraph starts the body
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None:
             continue  # comments, processing instructions, or already removed with an ancestor
@@ -63,9 +67,12 @@ def tidy_page(tree: HtmlElement) -> HtmlElement:
         elif _is_note(element, classes) or _is_caption(element, classes) or _is_pull_quote(classes):
             _drop(element)
         elif not body_started and _is_standfirst(classes):
-            _drop(element)
+            _keep_standfirst(tree, element)
+        elif element.tag == "h1":
+            headline_seen = True
         elif element.tag == "p" and len(element.text_content().split()) >= _PARAGRAPH_MIN_WORDS:
-            body_started = True
+            # A cookie notice above the headline is no start of the article.
+            body_started = body_started or headline_seen
     return tree
 
 
@@ -74,13 +81,26 @@ def _own_cells(table: HtmlElement) -> list[HtmlElement]:
 
 
 def _lays_out_page(table: HtmlElement) -> bool:
-    """Headings, paragraphs, lists or another table in a cell, or a cell of prose: page layout, not data."""
-    for cell in _own_cells(table):
-        if any(child.tag in _LAYOUT_CONTENT for child in cell.iter() if child is not cell):
+    """Headings, paragraphs, lists or another table in a cell, or a cell of prose: page layout, not data.
+
+    A table whose first row names its columns (<th> cells) is data even when a cell holds a long description, in
+    a paragraph or not: a list of films with a synopsis per row. Unwrapped, its rows lost most of their words.
+    """
+    cells = _own_cells(table)
+    named = _names_columns(table)
+    layout = _LAYOUT_CONTENT - {"p"} if named else _LAYOUT_CONTENT
+    for cell in cells:
+        if any(child.tag in layout for child in cell.iter() if child is not cell):
             return True
-        if len(cell.text_content().split()) > _DATA_CELL_MAX_WORDS:
-            return True
-    return False
+    return not named and any(len(cell.text_content().split()) > _DATA_CELL_MAX_WORDS for cell in cells)
+
+
+def _names_columns(table: HtmlElement) -> bool:
+    rows = table.xpath("./tr | ./*/tr")
+    if len(rows) < 2:
+        return False
+    first = [cell for cell in rows[0] if isinstance(cell.tag, str)]
+    return len(first) > 1 and all(cell.tag == "th" for cell in first)
 
 
 def _unwrap_table(table: HtmlElement) -> None:
@@ -125,8 +145,25 @@ def _is_pull_quote(classes: set[str]) -> bool:
 
 
 def _is_standfirst(classes: set[str]) -> bool:
-    """The summary under the headline: the show notes carry it, the narration starts with the article."""
+    """The summary under the headline (the dek): read right after the title, before the article."""
     return any(_STANDFIRST.search(name) for name in classes)
+
+
+def standfirst(tree: HtmlElement) -> str:
+    """The standfirst tidy_page took out of ``tree``; "" when it found none."""
+    return tree.getroottree().getroot().get(_STANDFIRST_KEY, "")
+
+
+def _keep_standfirst(tree: HtmlElement, element: HtmlElement) -> None:
+    """Take the standfirst out of the page, and note it for extraction to read right after the title.
+
+    Left in place, trafilatura reads it as a heading (sites set it in <h2>) or drops it as header furniture.
+    """
+    text = " ".join(element.text_content().split())
+    root = tree.getroottree().getroot()
+    if text and not root.get(_STANDFIRST_KEY):
+        root.set(_STANDFIRST_KEY, text)
+    _drop(element)
 
 
 def _table_in(figure: HtmlElement | None) -> HtmlElement | None:
@@ -145,22 +182,55 @@ def _make_table_caption(figcaption: HtmlElement) -> None:
 
 def _replace_embedded_post(element: HtmlElement) -> None:
     paragraph = next(_paragraphs(element), None)
-    if paragraph is None or not _LEAD_IN.search(_lead_in(element)):
+    if paragraph is None or not (_LEAD_IN.search(_lead_in(element)) or _follows_kept_post(element)):
         _drop(element)
         return
     for link in list(paragraph.iter("a")):
         if _EMBED_LINK.match((link.get("href") or "").strip()) or _EMBED_LINK.match(link.text_content().strip()):
             _drop(link)
-    quote = element.makeelement("blockquote", {})  # a plain quote: trafilatura drops the embed's own markup
-    quote.tail = element.tail
+    # A plain quote in place of the embed and its wrapper: trafilatura drops the embed's own markup, and wrappers
+    # named "embed" with all they hold. Marked, so that the next post of a run is kept too.
+    wrapper = _outermost_alone(element)
+    quote = element.makeelement("blockquote", {_KEPT_POST: "1"})
+    quote.tail = wrapper.tail
     new = element.makeelement("p", {})
     new.text = " ".join(paragraph.text_content().split())
     quote.append(new)
-    element.getparent().replace(element, quote)
+    wrapper.getparent().replace(wrapper, quote)
+
+
+def _follows_kept_post(element: HtmlElement) -> bool:
+    """Is ``element`` the next post of a run that a lead-in introduced ("See tweets:", then three posts)?"""
+    previous = _previous_visible(_outermost_alone(element))
+    if previous is None or (previous.tail or "").strip():
+        return False
+    return previous.get(_KEPT_POST) is not None
+
+
+def _outermost_alone(element: HtmlElement) -> HtmlElement:
+    """``element``, or the wrapper it stands alone in (sites put each embed in a <div> or <figure> of its own)."""
+    for _ in range(_WRAPPER_LEVELS):
+        parent = element.getparent()
+        if parent is None or parent.tag in ("body", "article", "main", "section") or (parent.text or "").strip():
+            break
+        if len([child for child in parent if isinstance(child.tag, str) and child.tag not in _INVISIBLE]) > 1:
+            break
+        element = parent
+    return element
+
+
+def _previous_visible(element: HtmlElement) -> HtmlElement | None:
+    previous = element.getprevious()
+    while previous is not None and (not isinstance(previous.tag, str) or previous.tag in _INVISIBLE):
+        if (previous.tail or "").strip():
+            return None
+        previous = previous.getprevious()
+    return previous
 
 
 def _lead_in(element: HtmlElement) -> str:
-    """The text just before ``element``: the tail of the element before it, or that element's own words."""
+    """The text just before ``element`` (or the wrapper it stands alone in): a tail, or the element before it."""
+    element = _outermost_alone(element)
     previous = element.getprevious()
     while previous is not None and (not isinstance(previous.tag, str) or previous.tag in _INVISIBLE):
         if (previous.tail or "").strip():

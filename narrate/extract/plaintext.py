@@ -123,6 +123,7 @@ def _read_header(header: list[_Piece]) -> tuple[str | None, str | None, dt.date 
     author: str | None = None
     published: dt.date | None = None
     headings: list[int] = []
+    standfirsts: list[int] = []
     first_byline: int | None = None
     for index, piece in enumerate(header):
         text = piece.text
@@ -135,15 +136,15 @@ def _read_header(header: list[_Piece]) -> tuple[str | None, str | None, dt.date 
             published = published or when
             first_byline = index if first_byline is None else first_byline
         elif _ENDS_SENTENCE.search(text):
-            continue  # the standfirst: the show notes carry the summary, the narration starts with the article
+            standfirsts.append(index)  # the summary under the headline: read right after the title
         else:
             headings.append(index)  # a header line that is neither furniture nor byline is heading-like
     if not headings:
-        return None, author, published, []
+        return None, author, published, [header[i] for i in standfirsts]
     # A byline follows the title; anything heading-like above the title is a kicker or a menu.
     before_byline = [i for i in headings if first_byline is not None and i < first_byline]
     title_index = before_byline[-1] if before_byline else headings[0]
-    kept = [header[i] for i in headings if i > title_index]
+    kept = [header[i] for i in sorted(headings + standfirsts) if i > title_index]
     return header[title_index].text, author, published, kept
 
 

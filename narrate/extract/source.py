@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 from narrate.errors import SourceError
 from narrate.extract.address import public_addresses
 from narrate.extract.fetch import fetch, without_credentials
+from narrate.extract.pdf import PDF_MAGIC
 from narrate.settings import Settings
 
-SourceKind = Literal["html", "text", "markdown"]
+SourceKind = Literal["html", "text", "markdown", "pdf"]
 
 _SUFFIX_KINDS: dict[str, SourceKind] = {
     ".txt": "text",
@@ -24,6 +25,7 @@ _SUFFIX_KINDS: dict[str, SourceKind] = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".pdf": "pdf",
 }
 _MEDIA_KINDS: dict[str, SourceKind] = {
     "text/html": "html",
@@ -31,6 +33,8 @@ _MEDIA_KINDS: dict[str, SourceKind] = {
     "text/markdown": "markdown",
     "text/x-markdown": "markdown",
     "text/plain": "text",
+    "application/pdf": "pdf",
+    "application/x-pdf": "pdf",
 }
 # Media types that say nothing about the content: decide from the URL or the bytes.
 _VAGUE_MEDIA = {"", "application/octet-stream", "binary/octet-stream"}
@@ -82,7 +86,9 @@ def read_source(
 
 
 def sniff_kind(data: bytes) -> SourceKind:
-    """Guess html, markdown or text from the first few kilobytes."""
+    """Guess pdf, html, markdown or text from the first few kilobytes."""
+    if data[:1024].lstrip().startswith(PDF_MAGIC):
+        return "pdf"
     head = data[:8192].lstrip(b"\xef\xbb\xbf")
     if _HTML_START.match(head) or _HTML_TAG.search(head):
         return "html"
@@ -110,7 +116,7 @@ def read_url(url: str, settings: Settings, *, public_only: bool = False) -> Docu
     elif media in _VAGUE_MEDIA or media.startswith("text/"):
         kind = suffix_kind or sniff_kind(response.data)
     else:
-        raise SourceError(f"cannot read {url}: it is {media}, not an HTML, Markdown or text article")
+        raise SourceError(f"cannot read {url}: it is {media}, not an HTML, Markdown, text or PDF article")
     return Document(response.data, kind, url=response.url, charset=response.charset, name=url)
 
 

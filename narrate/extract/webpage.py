@@ -20,13 +20,25 @@ from narrate.extract.byline import join_names
 from narrate.extract.canonical import canonical_address
 from narrate.extract.decode import decode_bytes
 from narrate.extract.language import language_code
-from narrate.extract.pagetree import tidy_page
+from narrate.extract.pagetree import standfirst, tidy_page
 from narrate.extract.table import table_block
 from narrate.extract.title import is_heading_line, same_text
 
 _DATE_META = re.compile(r"date|published|publication|created|modified|_time\b|:time\b")
 _XML_NAMESPACE_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ANY_TAG = re.compile(r"<[^<>]*>")
+_BLOCK_TAGS = frozenset({"head", "p", "quote", "item", "row", "cell", "table"})
+# A page whose only sentences are in links, menus and headings is navigation (a section front, a site map). Text
+# in scripts without spaces (Chinese, Japanese) counts by its characters.
+_MENU_MIN_LINKS = 3
+_NAVIGATION_TAGS = frozenset(
+    {"a", "nav", "header", "footer", "button", "label", "option", "select", "h1", "h2", "h3", "h4", "h5", "h6",
+     "script", "style", "noscript", "template", "title", "head"}
+)  # fmt: skip
+_SENTENCE_MIN_WORDS = 3
+_LONG_LINE_WORDS = 12
+_LONG_LINE_CHARS = 60
+_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’)\]」』]*$")
 _PARSER_DEPTH = 255
 """libxml2's limit on how deep elements nest; what lies deeper is not in the tree."""
 
@@ -57,10 +69,14 @@ def _parser_dropped_text(text: str, parsed_words: int) -> bool:
 
 
 def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
+    if _only_navigation(tree):
+        raise EmptyArticleError(f"{source} is not an article: it holds only links and labels, no sentence to read")
     language = _declared_language(tree)
     site_from_title = _site_from_title(tree)
+    tidy_page(tree)
+    dek = standfirst(tree)
     document = trafilatura.bare_extraction(
-        tidy_page(tree),
+        tree,
         url=url,
         with_metadata=True,
         output_format="xml",  # keep the body as a tree; the default also renders plain text we do not use
@@ -85,11 +101,15 @@ def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
         if not title or _starts_with(title, headline) or (len(headline.split()) >= 4 and not _has_headline(tree)):
             # The page's own headline: <title> adds " | Site name", or on old pages names only the site.
             title = headline
+    if dek and not any(same_text(block.text, dek) for block in blocks[:3]):
+        # The standfirst is read right after the title: under the headline, before the first paragraph.
+        at = 1 if blocks and blocks[0].kind == "heading" and same_text(blocks[0].text, title or "") else 0
+        blocks.insert(at, Block("paragraph", dek))
     canonical, claimed = canonical_address(document.url, url)
     # Only a date the page's markup states is sure; one found in its text may be a "last updated" footer.
     dated = _date(document.date)
     stated, guessed = (dated, None) if _dated_in_markup(tree) else (None, dated)
-    return build_article(
+    article = build_article(
         title,
         blocks,
         source=source,
@@ -102,6 +122,35 @@ def _extract_tree(tree: HtmlElement, url: str | None, source: str) -> Article:
         claimed_url=claimed,
         summary=document.description or None,
     )
+    return article
+
+
+def _only_navigation(tree: HtmlElement) -> bool:
+    """A page of links and labels (a section front, a site map): no sentence outside links, menus and headings."""
+    root = tree.getroottree().getroot()
+    links = sum(1 for _ in root.iter("a"))
+    if links < _MENU_MIN_LINKS:
+        return False
+    stack = [root]
+    while stack:  # depth first, never entering a link, a menu or a heading: linear in the size of the page
+        element = stack.pop()
+        own = [element.text or ""]
+        for child in element:
+            if not isinstance(child.tag, str):
+                own.append(child.tail or "")
+                continue
+            own.append(child.tail or "")
+            if child.tag not in _NAVIGATION_TAGS:
+                stack.append(child)
+        if _is_sentence(" ".join(" ".join(own).split())):
+            return False
+    return True
+
+
+def _is_sentence(text: str) -> bool:
+    words = len(text.split())
+    ends = _SENTENCE_END.search(text) is not None
+    return (words >= _SENTENCE_MIN_WORDS and ends) or words >= _LONG_LINE_WORDS or len(text) >= _LONG_LINE_CHARS
 
 
 def _blocks(body: _Element) -> list[Block]:
@@ -131,6 +180,10 @@ def _blocks(body: _Element) -> list[Block]:
             blocks.extend(_blocks(element))
         elif (element.text or "").strip():
             blocks.append(Block("paragraph", _text(element)))
+        if (element.tail or "").strip():
+            # Text that stands loose after a heading (no <p> around it, as on many blogs and deals pages) is the
+            # section's body: reading only the headings dropped every description under them.
+            blocks.append(Block("paragraph", " ".join(element.tail.split())))
     return [block for block in blocks if block.text]
 
 
@@ -203,6 +256,10 @@ def _text(element: _Element) -> str:
             pass
         elif child.tag == "lb":
             parts.append(" ")
+        elif child.tag in _BLOCK_TAGS:
+            # A heading and its paragraph inside one list item ("<h2>WebIDE</h2><p>Develop...") are two phrases,
+            # not one glued word.
+            parts.append(" " + _text(child) + " ")
         else:
             parts.append(_text(child))
         parts.append(child.tail or "")

@@ -11,6 +11,9 @@ Contract (used by the pipeline, the audio assembly and the transcript):
 
 What is read, and how (extraction, narrate/extract, has already left out what is never read):
 
+- The standfirst (the summary under the headline) is the body's first paragraph: read right after the intro.
+- A text without a headline has a title made from its first sentence; the intro and outro do not say that
+  guess ("An article by NAME, from SITE" instead, see templates.py), so the sentence is heard once.
 - Headings: each is a segment and starts a chapter, with a longer pause before and after.
 - Paragraphs: one segment per sentence. Links are read as their text only.
 - Lists: each item is a sentence of its own; a lead-in that ends with a colon keeps its colon,
@@ -23,9 +26,8 @@ What is read, and how (extraction, narrate/extract, has already left out what is
   ("This table, with 12 rows, is not read aloud; see the article.").
 - Left out by extraction: image and video captions and photo credits; pull quotes and other text
   the page repeats (the body's copy is read once); footnote markers and the notes themselves;
-  standfirsts under the headline (the show notes carry them); embedded posts (tweets and the like),
-  except one introduced by a lead-in ending in a colon, which is part of the argument and is read
-  as a block quote; press-release boilerplate after "###"; the author's note under the article.
+  embedded posts (tweets and the like), except those introduced by a lead-in ending in a colon ("See
+  tweets:"), which are part of the argument and are read as block quotes; press-release boilerplate after "###"; the author's note under the article.
 """
 
 from __future__ import annotations
@@ -114,9 +116,11 @@ def build_script(article: Article, options: ScriptOptions, lexicon: Mapping[str,
     writer = _Writer(options, lexicon_replacer(DEFAULT_LEXICON if lexicon is None else lexicon))
     fields = template_fields(article, options.feed_title)
 
+    # Chapters are read, not heard: they keep the article's title even when the intro names it another way.
+    title = " ".join(article.title.split()).rstrip(".")
     intro = split_sentences(render_template(options.intro_template, fields, "intro"))
     for number, sentence in enumerate(intro, 1):
-        chapter = (fields["title"] or "Introduction") if number == 1 else None
+        chapter = (title or "Introduction") if number == 1 else None
         last = number == len(intro)
         writer.add("intro", sentence, options.pause_intro_ms if last else options.pause_sentence_ms, chapter)
 
@@ -127,7 +131,7 @@ def build_script(article: Article, options: ScriptOptions, lexicon: Mapping[str,
     writer.lengthen_last_pause(options.pause_intro_ms)
     for sentence in split_sentences(render_template(options.outro_template, fields, "outro")):
         writer.add("outro", sentence, options.pause_sentence_ms)
-    return Script(title=article.title, language=options.language, segments=writer.segments(fields["title"]))
+    return Script(title=article.title, language=options.language, segments=writer.segments(title))
 
 
 def _read_body(writer: _Writer, blocks: list[Block]) -> None:
@@ -242,6 +246,4 @@ class _Writer:
             # Podcast chapters should start at zero even without an intro.
             if self.drafts[0].chapter is None:
                 self.drafts[0].chapter = title or "Introduction"
-        return [
-            Segment(index, d.kind, d.text, d.caption, d.pause_ms, d.chapter) for index, d in enumerate(self.drafts)
-        ]
+        return [Segment(index, d.kind, d.text, d.caption, d.pause_ms, d.chapter) for index, d in enumerate(self.drafts)]

@@ -60,14 +60,21 @@ def test_footnote_markers_and_notes_go_but_powers_stay() -> None:
 
 
 def test_pull_quotes_and_standfirsts_by_their_markup() -> None:
+    """A pull quote goes; the standfirst is read first, after the title; a "subtitle" below the text is a heading."""
     assert blocks(
         page(
-            "<p class='article-subtitle'>A summary the show notes already carry, above the text.</p>"
+            "<p class='article-subtitle'>A summary of the story, set under the headline.</p>"
             f"<p>{P1}</p><aside class='pull-quote'><p>Money it lacks.</p></aside><p>{P2}</p>"
             "<h2 class='subtitle'>What parents want</h2>"
             f"<p>{P3}</p>"
         )
-    ) == [("paragraph", P1), ("paragraph", P2), ("heading", "What parents want"), ("paragraph", P3)]
+    ) == [
+        ("paragraph", "A summary of the story, set under the headline."),
+        ("paragraph", P1),
+        ("paragraph", P2),
+        ("heading", "What parents want"),
+        ("paragraph", P3),
+    ]
 
 
 def test_an_embedded_post_is_read_only_after_a_lead_in_with_a_colon() -> None:

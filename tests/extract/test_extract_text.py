@@ -147,7 +147,7 @@ def test_language_is_detected_only_when_clear() -> None:
     assert extract_text("Short note.").language is None
 
 
-def test_standfirst_between_headline_and_byline_is_not_the_title_nor_the_text() -> None:
+def test_standfirst_between_headline_and_byline_is_read_after_the_title_not_as_it() -> None:
     article = extract_text(
         "Subscribe\nSign In\nThe Gazette\nLocal\nPolitics\nSports\nLOCAL\nSchools Brace for a Hotter Summer\n"
         "Districts are buying fans and shade sails before the first heat wave.\nBy Jane Doe, Staff Writer\n"
@@ -156,7 +156,8 @@ def test_standfirst_between_headline_and_byline_is_not_the_title_nor_the_text() 
     assert (article.title, article.author, article.published) == (
         "Schools Brace for a Hotter Summer", "Jane Doe", dt.date(2025, 6, 2)
     )
-    assert [block.text for block in article.blocks] == [PARAGRAPH_A, PARAGRAPH_B]
+    standfirst = "Districts are buying fans and shade sails before the first heat wave."
+    assert [block.text for block in article.blocks] == [standfirst, PARAGRAPH_A, PARAGRAPH_B]
 
 
 def test_teaser_and_caption_lines_are_never_joined_to_the_sentence_under_them() -> None:

@@ -221,9 +221,12 @@ def test_url_schemes_and_content_types(http_server: LocalServer) -> None:
     http_server.routes["/to-file"] = Route(302, headers={"Location": "file:///etc/passwd"})
     with pytest.raises(SourceError, match=r"redirected to file:///etc/passwd\): only http and https"):
         read_source(http_server.url("/to-file"), Settings())
+    http_server.routes["/photo"] = Route(body=b"\x89PNG\r\n", headers={"Content-Type": "image/png"})
+    with pytest.raises(SourceError, match="it is image/png, not an HTML, Markdown, text or PDF article"):
+        read_source(http_server.url("/photo"), Settings())
     http_server.routes["/report.pdf"] = Route(body=b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
-    with pytest.raises(SourceError, match="it is application/pdf, not an HTML, Markdown or text article"):
-        read_source(http_server.url("/report.pdf"), Settings())
+    with pytest.raises(SourceError, match="not a readable PDF"):  # read as a PDF, never as text
+        extract(read_source(http_server.url("/report.pdf"), Settings()))
 
 
 def test_url_nobody_listening() -> None:
@@ -232,3 +235,15 @@ def test_url_nobody_listening() -> None:
         port = probe.getsockname()[1]
     with pytest.raises(SourceError, match=rf"^could not fetch http://127\.0\.0\.1:{port}/x: "):
         read_source(f"http://127.0.0.1:{port}/x", Settings(fetch_timeout=2))
+
+
+def test_a_pdf_url_is_read_as_a_pdf(http_server: LocalServer) -> None:
+    from tests.extract.test_extract_pdf import COLUMNS, two_column_report
+
+    http_server.routes["/reports/water"] = Route(body=two_column_report(), headers={"Content-Type": "application/pdf"})
+    document = read_source(http_server.url("/reports/water"), Settings())
+    assert document.kind == "pdf"
+    article = extract(document)
+    assert (article.title, article.author) == ("Water Rights in the Valley", "Dana Whitfield")
+    assert article.body_text == "\n\n".join(text for page in COLUMNS for text in page)
+    assert article.canonical_url == http_server.url("/reports/water")  # what names the episode

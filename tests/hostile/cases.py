@@ -374,7 +374,7 @@ CASES: list[Case] = [
     ),
     Case("url-gzip-bomb", "url", _BINARY, path="/gzip-bomb"),
     Case("url-binary-as-octet-stream", "url", _BINARY, path="/image"),
-    Case("url-pdf", "url", Refused(SourceError, "it is application/pdf"), path="/report.pdf"),
+    Case("url-pdf", "url", Refused(SourceError, "not a readable PDF"), path="/report.pdf"),
     Case("url-empty-page", "url", _NO_TEXT, path="/empty"),
     Case("url-http-404", "url", Refused(SourceError, "HTTP 404 Not Found"), path="/gone"),
     Case(
