@@ -21,6 +21,7 @@ from narrate import pipeline
 from narrate.errors import NarrateError, NotFoundError, SourceError
 from narrate.publishing.summary import episode_summary
 from narrate.settings import DEFAULT_FEED, Settings
+from narrate.sources import summaries
 from narrate.store import Status
 from narrate.web import sessions, tokens
 from narrate.web.api import count
@@ -238,6 +239,7 @@ def _staff_html(
         source=source,
         chosen_feed=chosen_feed or DEFAULT_FEED,
         root=url_root(request),
+        sources=summaries(service.store),  # followed feeds and sitemaps (issue 15)
     )
     return HTMLResponse(html, status_code=status)
 

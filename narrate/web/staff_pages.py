@@ -43,6 +43,7 @@ def render_staff_page(
     source: str = "",
     chosen_feed: str = DEFAULT_FEED,
     root: str = "/",
+    sources: list[dict[str, Any]] | None = None,
 ) -> str:
     """The staff page: queue an article, and the recent episodes (refreshed by staff.js).
 
@@ -50,7 +51,7 @@ def render_staff_page(
     title, feed, status, progress, reason, page_url, audio_url, duration_seconds). ``message`` is the banner; with
     ``message_episode`` (and its ``message_status``) staff.js rewords it when that episode is published or fails.
     ``chosen_feed`` is selected (after an error, with ``source``, what the user entered). ``root`` is the
-    service's URL path prefix.
+    service's URL path prefix. ``sources`` are the followed sources' summaries (narrate.sources.summaries).
     """
     labels = {slug: feed_label(slug, title) for slug, title in feeds}
     rows = [dict(summary, feed_title=labels.get(str(summary.get("feed")), summary.get("feed"))) for summary in episodes]
@@ -69,4 +70,22 @@ def render_staff_page(
         error=error,
         source=source,
         chosen_feed=chosen_feed,
+        sources=[source_row(item) for item in sources or []],
     )
+
+
+# -- followed sources (issue 15) ---------------------------------------------------------------------------
+
+
+def source_row(summary: dict[str, Any]) -> dict[str, Any]:
+    """A source as the staff page's table shows it: when it was last polled, the result, what it queued, the error."""
+    last = summary.get("last_poll")
+    queued = summary.get("queued") or []
+    return {
+        "url": summary["url"],
+        "feed": summary["feed"],
+        "last_poll": str(last).replace("T", " ").replace("+00:00", " UTC") if last else "Never",
+        "result": summary.get("result") or "Not polled yet",
+        "queued": f"{len(queued)} episode{'' if len(queued) == 1 else 's'}" if queued else "None",
+        "error": summary.get("error") or "",
+    }

@@ -79,7 +79,7 @@ def test_a_database_behind_or_ahead_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0000'")
     _engine.cache_clear()
-    with pytest.raises(ConfigError, match=r"schema 0000, this Narrate needs 0002\): run `narrate db upgrade`"):
+    with pytest.raises(ConfigError, match=rf"schema 0000, this Narrate needs {schema.HEAD}\): run `narrate db upgrade`"):
         Store(url)
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
