@@ -7,6 +7,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from html import escape
 from urllib.parse import urlsplit
 
 from narrate import pipeline
@@ -64,7 +65,10 @@ def read_article(settings: Settings, store: Store, entry: Entry) -> Article:
         if not entry.content:
             raise
         log.info("%s: %s; reading the entry's text in the source instead", entry.link, error)
-        fragment = Document(entry.content.encode("utf-8"), "html", url=entry.link, name=entry.link)
+        title = escape(entry.title)
+        page = f"<!doctype html><html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        page += f"{entry.content}</article></body></html>"  # a fragment, made a page for extraction
+        fragment = Document(page.encode("utf-8"), "html", url=entry.link, name=entry.link)
         article = extract(fragment)
         article.canonical_url = article.canonical_url or entry.link
     if entry.title and not article.title.strip():

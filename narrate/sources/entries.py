@@ -69,8 +69,8 @@ def read_entries(data: bytes, content_type: str = "") -> Listing:
     parsed = feedparser.parse(data, response_headers={"content-type": content_type or "application/xml"})
     version = str(parsed.get("version") or "")
     if not version:
-        reason = parsed.get("bozo_exception")
-        raise SourceError(f"not an RSS, Atom or JSON feed, nor a sitemap{f': {reason}' if reason else ''}")
+        what = f" (it is {content_type.split(';')[0].strip()})" if content_type else ""
+        raise SourceError(f"not an RSS, Atom or JSON feed, nor a sitemap{what}")
     kind = "json" if version.startswith("json") else "atom" if version.startswith("atom") else "rss"
     entries = [entry for item in parsed.entries if (entry := _feed_entry(item)) is not None]
     return Listing(kind, _newest_first(entries))
@@ -80,8 +80,9 @@ def _feed_entry(item: dict) -> Entry | None:  # type: ignore[type-arg]
     link = str(item.get("link") or "").strip()
     if not link.startswith(("http://", "https://")):
         return None  # nothing to read aloud
-    published = _when(item.get("published_parsed") or item.get("updated_parsed"))
-    updated = item.get("updated") if item.get("updated_parsed") else None
+    # Read past FeedParserDict's lookups, which map a missing "updated" to "published" (with a warning).
+    published = _when(dict.get(item, "published_parsed") or dict.get(item, "updated_parsed"))
+    updated = dict.get(item, "updated") if dict.get(item, "updated_parsed") else None
     content = ""
     for part in item.get("content") or []:
         if part.get("value"):
