@@ -178,7 +178,7 @@ def _parse_date(value: str) -> dt.datetime | None:
     if not value:
         return None
     try:
-        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)

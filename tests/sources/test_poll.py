@@ -132,7 +132,7 @@ def test_a_page_that_cannot_be_fetched_is_read_from_the_feed(
     store = Store(f"sqlite:///{home / 'narrate.db'}")
     assert "present the budget to members" in transcript(home, store, episode["id"])
     assert store.get(episode["id"]).source_key == site.url + "/members/only"
-    code, out, _ = narrate(capsys, "source", "list")
+    _code, out, _ = narrate(capsys, "source", "list")
     assert "error: " + report["failed"][0] in out
 
 
@@ -148,7 +148,7 @@ def test_older_entries_are_back_filled_newest_first_a_few_per_poll(
     site.put("/feed.xml", rss(site, items), "application/rss+xml")
     assert narrate(capsys, "source", "add", site.url + "/feed.xml", "--since", "2026-11-04", "--backfill", "2")[0] == 0
 
-    titles = lambda result: [e["title"] for e in result["episodes"]]  # noqa: E731
+    titles = lambda result: [e["title"] for e in result["episodes"]]
     first = poll(capsys)  # new: days 5 and 4; the archive's newest: day 3
     assert sorted(titles(first)) == ["News of day 3", "News of day 4", "News of day 5"]
     assert len(first["polls"][0]["backfilled"]) == 1
@@ -223,7 +223,7 @@ def test_a_source_is_not_polled_again_within_its_minimum_interval(
 def test_bad_input_is_one_line_and_an_exit_code(
     home: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
 ) -> None:
-    got, out, err = narrate(capsys, *args)
+    got, _out, err = narrate(capsys, *args)
     assert got == code and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
