@@ -107,10 +107,9 @@ def queue(
     except NarrateError as error:  # unreadable page, no article text, no voice for its language, ...
         row.state, row.reason = "failed", str(error)
         return _save(store, row), None
+    send(episode.id, episode.render_id)  # first: should recording the entry fail, the episode still renders
     row.state, row.reason, row.episode_id, row.content_hash = "queued", None, episode.id, content_hash
-    row = _save(store, row)
-    send(episode.id, episode.render_id)
-    return row, episode
+    return _save(store, row), episode
 
 
 def _exists(store: Store, row: SourceEntry) -> bool:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -73,19 +74,23 @@ def poll(
     gap = settings.source_min_interval if gap is None else max(gap, settings.source_min_interval)
     if not records.claim(store, source.id, gap, now):
         last = aware(records.find(store, source.id).polled_at)  # type: ignore[union-attr]
+        if last and last > now:
+            return PollReport(source.url, "skipped", error="another poll of it is running")
         ago = (now - last).total_seconds() if last else 0.0
         return PollReport(source.url, "skipped", error=f"polled {ago:.0f} s ago; at most one poll every {gap:g} s")
     try:
         report = _poll(settings, store, source, send, now)
     except UnavailableError:
-        raise
+        with contextlib.suppress(NarrateError):
+            records.change(store, source.id, polled_at=now)  # give the lease back, if the database lets us
+        raise  # down for now: the next tick tries again
     except NarrateError as error:
         report = PollReport(source.url, "error", error=str(error))
     except Exception as error:  # a bug must not stop the other sources' polls
         log.exception("poll of %s crashed", source.url)
         report = PollReport(source.url, "error", error=f"internal error: {error}")
     queued = [*report.queued, *report.updated, *report.backfilled]
-    values: dict[str, object] = {"poll_result": report.result, "poll_queued": " ".join(queued)}
+    values: dict[str, object] = {"poll_result": report.result, "poll_queued": " ".join(queued), "polled_at": now}
     values["poll_error"] = report.error or ("; ".join(report.failed[:3]) if report.failed else None)
     if report.result != "error":
         values["checked_at"] = now

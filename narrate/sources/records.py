@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from narrate.errors import ConfigError, NotFoundError
 from narrate.extract.fetch import without_credentials
@@ -79,12 +80,20 @@ def forget(store: Store, url_or_id: str) -> Source:
     return source
 
 
+POLL_LEASE_SECONDS = 900
+"""How long a poll holds its source: no other worker polls it meanwhile, unless the poller died that long ago."""
+
+
 def claim(store: Store, source_id: str, gap: float, now: dt.datetime) -> bool:
-    """Take the source for one poll unless it was polled less than ``gap`` seconds ago (another worker, just now)."""
+    """Take the source for one poll unless it was polled less than ``gap`` seconds ago or a poll of it is running.
+
+    A running poll's ``polled_at`` is in the future (its lease); ``release`` sets it to when the poll started.
+    """
     query = update(Source).where(Source.id == source_id)
     query = query.where(or_(Source.polled_at.is_(None), Source.polled_at <= now - dt.timedelta(seconds=gap)))
+    lease = now + dt.timedelta(seconds=POLL_LEASE_SECONDS)
     with store.session() as session:
-        return session.execute(query.values(polled_at=now)).rowcount > 0
+        return session.execute(query.values(polled_at=lease)).rowcount > 0
 
 
 def change(store: Store, source_id: str, **values: object) -> None:
@@ -98,8 +107,22 @@ def entries(store: Store, source_id: str) -> list[SourceEntry]:
 
 
 def save_entry(store: Store, entry: SourceEntry) -> SourceEntry:
-    with store.session() as session:
-        return session.merge(entry)
+    """Insert or update; an entry a webhook and a poll record at once ends as one row (the later one's values)."""
+    for attempt in range(2):
+        if entry.id is None:
+            with store.session() as session:
+                query = select(SourceEntry.id).where(
+                    SourceEntry.source_id == entry.source_id, SourceEntry.key == entry.key
+                )
+                entry.id = session.scalar(query)
+        try:
+            with store.session() as session:
+                return session.merge(entry)
+        except IntegrityError:
+            if attempt:
+                raise
+            entry.id = None  # inserted by another process meanwhile: update that row
+    raise AssertionError("unreachable")
 
 
 def archive(store: Store, source_id: str, limit: int) -> list[SourceEntry]:
