@@ -108,7 +108,7 @@ def test_a_feed_over_four_polls(site: Site, home: Path, capsys: pytest.CaptureFi
     assert "filling again" not in transcript(home, store, rain_id)
 
     # 4. What staff see: the last poll, its result and what it queued.
-    code, out, _ = narrate(capsys, "source", "list", "--json")
+    _, out, _ = narrate(capsys, "source", "list", "--json")
     (listed,) = json.loads(out)
     assert listed["result"] == "queued" and set(listed["queued"]) == {rain_id, report["queued"][0]}
     assert listed["error"] is None and listed["kind"] == "rss" and listed["entries"] == {"queued": 3}
@@ -241,3 +241,68 @@ def test_following_twice_is_refused_and_a_source_that_fails_says_why(
     code, out, err = narrate(capsys, "source", "remove", site.url + "/page.html")
     assert code == 0 and "No longer following" in out
     assert narrate(capsys, "source", "list")[1].startswith("No sources followed")
+
+
+def atom(site: Site, entries: list[tuple[str, str, str]]) -> str:
+    """An Atom feed; each entry: (path, title, updated)."""
+    parts = "".join(
+        f"<entry><title>{title}</title><id>tag:valley,2026:{path}</id><link href='{site.url}{path}'/>"
+        f"<published>2026-11-01T08:00:00Z</published><updated>{updated}</updated></entry>"
+        for path, title, updated in entries
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>Valley</title>"
+        f"<id>urn:valley</id><updated>2026-11-02T00:00:00Z</updated>{parts}</feed>"
+    )
+
+
+def sitemap(site: Site, urls: list[tuple[str, str]]) -> str:
+    """A sitemap; each URL: (path, lastmod)."""
+    parts = "".join(f"<url><loc>{site.url}{path}</loc><lastmod>{lastmod}</lastmod></url>" for path, lastmod in urls)
+    return f"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{parts}</urlset>"
+
+
+@pytest.mark.parametrize("kind", ["atom", "sitemap"])
+def test_an_updated_date_re_renders_in_place_and_the_server_without_validators_is_read_whole(
+    site: Site, home: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    site.validators = False  # a server that sends no ETag or Last-Modified: every poll reads the whole document
+    page(site, "/one", "Water rates hold", "The water board kept its rates for another year.")
+    page(site, "/two", "School opens a library", "The school opened a new library on Friday.")
+
+    def publish(one_updated: str) -> None:
+        if kind == "atom":
+            entries = [
+                ("/one", "Water rates hold", one_updated),
+                ("/two", "School opens a library", "2026-11-01T09:00:00Z"),
+            ]
+            site.put("/feed", atom(site, entries), "application/atom+xml")
+        else:
+            site.put(
+                "/feed", sitemap(site, [("/one", one_updated), ("/two", "2026-11-01T09:00:00Z")]), "application/xml"
+            )
+
+    publish("2026-11-01T10:00:00Z")
+    assert narrate(capsys, "source", "add", site.url + "/feed", "--since", "2026-01-01")[0] == 0
+    first = poll(capsys)
+    assert first["polls"][0]["result"] == "queued" and len(first["episodes"]) == 2
+    one = next(e for e in first["episodes"] if e["title"] == "Water rates hold")
+
+    again = poll(capsys)  # read whole (no validators), but nothing changed: nothing queued, no page fetched again
+    assert again["polls"][0]["result"] == "nothing new" and again["episodes"] == []
+    assert site.seen("/feed")[-1].status == 200 and "if-none-match" not in site.seen("/feed")[-1].headers
+    assert len(site.seen("/one")) == 1
+
+    page(site, "/one", "Water rates hold", "The water board kept its rates, and cut them for pensioners.")
+    publish("2026-11-03T10:00:00Z")
+    third = poll(capsys)
+    assert third["polls"][0]["updated"] == [one["id"]] and [e["guid"] for e in third["episodes"]] == [one["guid"]]
+    store = Store(f"sqlite:///{home / 'narrate.db'}")
+    assert "cut them for pensioners" in transcript(home, store, one["id"])
+    assert len(site.seen("/two")) == 1  # unchanged: not fetched again
+    assert listing_kind(capsys) == ("atom" if kind == "atom" else "sitemap")
+
+
+def listing_kind(capsys: pytest.CaptureFixture[str]) -> str:
+    _, out, _ = narrate(capsys, "source", "list", "--json")
+    return json.loads(out)[0]["kind"]
