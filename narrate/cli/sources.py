@@ -81,6 +81,8 @@ def cmd_source_poll(args: argparse.Namespace, settings: Settings) -> int:
 
     store = Store(settings.db_url, settings.public_dir)
     chosen = [sources.find(store, args.url)] if args.url else sources.sources(store)
+    if not chosen and not args.json:
+        print("No sources followed; add one with: narrate source add URL")
     renders: list[tuple[str, str]] = []
     reports = [sources.poll(settings, store, source, lambda *r: renders.append(r)) for source in chosen]  # type: ignore[arg-type,misc]
     outcomes = _render(settings, store, renders)
