@@ -18,7 +18,15 @@ from narrate.web.api import api_token
 from narrate.web.renderer import RenderQueue
 from narrate.web.service import ServiceDep
 
-following = APIRouter(prefix="/api", tags=["staff"], dependencies=[Depends(api_token)])
+following = APIRouter(
+    prefix="/api",
+    tags=["staff"],
+    dependencies=[Depends(api_token)],
+    responses={
+        401: {"description": "No token, or an unknown or revoked one; nothing was done."},
+        429: {"description": "Over the token's rate limit; see Retry-After."},
+    },
+)
 
 
 @following.get("/sources", summary="Followed feeds and sitemaps: last poll, its result, what it queued, errors")
