@@ -233,3 +233,26 @@ def _start_reaping(**_: Any) -> None:
 @worker_shutdown.connect
 def _stop(**_: Any) -> None:
     _stop_reaping.set()
+
+
+# -- followed sources (feeds, sitemaps) are polled the same way: each worker asks now and then -----------------
+
+
+@app.task(name="narrate.poll_sources", base=NarrateTask, ignore_result=True)
+def poll_sources() -> int:
+    """Poll every source that is due; a source is claimed in the database, so several workers never poll it twice."""
+    from narrate import sources
+
+    reports = sources.poll_due(*context(), send_render)
+    for report in reports:
+        tasks_log.info("source %s: %s %s", report.source, report.result, report.error or report.describe())
+    return len(reports)
+
+
+@worker_ready.connect
+def _start_polling(**_: Any) -> None:
+    from narrate import recovery
+
+    interval = _boot.source_poll_interval
+    tick = min(interval, 60.0)  # each source waits its whole interval; the tick only notices when one is due
+    recovery.every(tick, lambda: poll_sources.apply_async(expires=tick), _stop_reaping)

@@ -221,6 +221,13 @@ class Settings:
     """NARRATE_LONG_ARTICLE_CHARS: articles longer than this (about 11 minutes of audio) render in the long lane: the
     Celery queue "<NARRATE_QUEUE>.long", or the embedded service's child process; short ones never wait behind
     them."""
+    source_poll_interval: float = 900.0
+    """NARRATE_SOURCE_POLL_INTERVAL: seconds between polls of each followed source (feed or sitemap), by the workers
+    or the embedded service; 0: only `narrate source poll` polls."""
+    source_min_interval: float = 60.0
+    """NARRATE_SOURCE_MIN_INTERVAL: fewest seconds between two requests for one source, even when asked to poll now."""
+    source_backfill_per_poll: int = 2
+    """NARRATE_SOURCE_BACKFILL_PER_POLL: archive entries back-filled per poll of a source, so new ones never wait."""
     voices: dict[str, str] = field(default_factory=dict)
     """Voice per article language ([voices] table, or NARRATE_VOICES="de=/voices/de.onnx,fr=/voices/fr.onnx")."""
     feeds: dict[str, FeedSettings] = field(default_factory=dict)
@@ -375,6 +382,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "visibility_timeout": (1, 10**7),
     "max_article_chars": (1, 10**9),
     "long_article_chars": (0, 10**9),  # 0: every article in the long lane
+    "source_poll_interval": (0, 10**7),  # 0: no automatic polls
+    "source_min_interval": (0, 10**7),
+    "source_backfill_per_poll": (0, 10**4),
 }
 """Numbers that make sense, per setting: a negative timeout or a NaN is refused at start, not met mid-render."""
 

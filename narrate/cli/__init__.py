@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from narrate.cli import add, admin, episodes, feeds, review, serve
+from narrate.cli import sources as following
 from narrate.cli import stats as stats_cli
 from narrate.errors import INTERNAL_ERROR, NarrateError
 from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("logfile", help="the log file (.gz too); importing it again counts nothing twice")
     importing.set_defaults(handler=stats_cli.cmd_stats_import)
+    _source_commands(commands)
 
     serving = commands.add_parser(
         "serve", help="serve feeds, audio, pages and the staff API over HTTP",
@@ -181,6 +183,31 @@ def build_parser() -> argparse.ArgumentParser:
     serving.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serving.set_defaults(handler=serve.cmd_serve)
     return parser
+
+
+def _source_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """narrate source add|list|remove|poll (issue 15: following a site's feed or sitemap)."""
+    source = commands.add_parser("source", help="follow a site's feed or sitemap: new posts become episodes")
+    actions = source.add_subparsers(dest="source_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="follow an RSS, Atom or JSON feed, or a sitemap; prints its webhook secret once")
+    add.add_argument("url", help="the feed's or sitemap's http(s) URL")
+    add.add_argument("--feed", default=DEFAULT_FEED, help="feed its episodes go to (default: main)")
+    add.add_argument("--since", metavar="DATE", help="posts published from this date are new (default: now)")
+    add.add_argument("--backfill", type=int, default=0, metavar="N", help="also queue the N newest older posts")
+    add.add_argument("--unpublish-missing", action="store_true",
+                     help="unpublish the episode of a post the site deletes (by default it stays)")
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=following.cmd_source_add)
+    listing = actions.add_parser("list", help="list sources: last poll, its result, errors")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=following.cmd_source_list)
+    remove = actions.add_parser("remove", help="stop following a source (its episodes stay published)")
+    remove.add_argument("url", help="the source's URL or id")
+    remove.set_defaults(handler=following.cmd_source_remove)
+    poll = actions.add_parser("poll", help="poll now and print what was queued (rendered here without a broker)")
+    poll.add_argument("url", nargs="?", help="one source's URL or id (default: every source)")
+    poll.add_argument("--json", action="store_true")
+    poll.set_defaults(handler=following.cmd_source_poll)
 
 
 def _source_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import Message
 from importlib import metadata
@@ -47,6 +47,10 @@ class Response:
     """Media type without parameters, lower case; empty when the server sent none."""
     charset: str | None
     url: str
+    status: int = 200
+    """304 when a conditional request (``headers`` with If-None-Match or If-Modified-Since) found nothing new."""
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -144,6 +148,7 @@ def fetch(
     max_bytes: int,
     max_redirects: int,
     resolve: Callable[[str], Sequence[str]] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """GET ``url``; raise SourceError for bad schemes, HTTP errors, redirect loops, oversize or late bodies.
 
@@ -151,6 +156,7 @@ def fetch(
     ``resolve`` sees every URL before it is requested, redirects included: it raises to refuse one, or returns
     the addresses the request may connect to (the connection is pinned to them; empty: resolve as usual).
     With ``resolve``, proxies from the environment are not used, since a proxy would resolve the name itself.
+    ``headers`` are sent too (Accept, If-None-Match, If-Modified-Since); a 304 answer is then a Response with no data.
     """
     deadline = time.monotonic() + timeout
     seen: set[str] = set()
@@ -165,21 +171,27 @@ def fetch(
         if resolve is not None:
             handlers.append(urllib.request.ProxyHandler({}))
         opener = urllib.request.build_opener(*handlers)
-        request = urllib.request.Request(current, headers={"User-Agent": USER_AGENT, "Accept": ACCEPT})
+        request = urllib.request.Request(current, headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, **(headers or {})})
         late = SourceError(f"could not fetch {shown}: no complete answer within {timeout:g} s")
         try:
             with opener.open(request, timeout=timeout) as response:
                 data = _read_capped(response, max_bytes, shown, deadline)
                 if time.monotonic() >= deadline:
                     raise late  # the socket was shut at the deadline: what came is not the whole body
-                headers: Message = response.headers
+                answer: Message = response.headers
                 return Response(
                     data=data,
-                    content_type=headers.get_content_type() if headers.get("Content-Type") else "",
-                    charset=headers.get_content_charset(),
+                    content_type=answer.get_content_type() if answer.get("Content-Type") else "",
+                    charset=answer.get_content_charset(),
                     url=current,
+                    etag=answer.get("ETag"),
+                    last_modified=answer.get("Last-Modified"),
                 )
         except urllib.error.HTTPError as error:
+            if error.code == 304 and headers:
+                error.close()
+                etag, modified = error.headers.get("ETag"), error.headers.get("Last-Modified")
+                return Response(b"", "", None, current, status=304, etag=etag, last_modified=modified)
             location = error.headers.get("Location") if error.code in _REDIRECTS else None
             error.close()
             if location is None:

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 import uuid
 
-from sqlalchemy import BigInteger, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -161,3 +161,64 @@ class LogImport(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     requests: Mapped[int] = mapped_column(Integer, default=0)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- sources (issue 15): sites followed by their feed or sitemap, and what each of their entries became ---------
+
+
+class Source(Base):
+    """A feed (RSS, Atom, JSON Feed) or sitemap whose new and changed entries become episodes of ``feed``."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    """Short and random: it names the source in its webhook URL, /api/hooks/<id>."""
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    feed: Mapped[str] = mapped_column(String(64))
+    since: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    """Entries published from then on are new; older ones are the archive, back-filled on request."""
+    backfill: Mapped[int] = mapped_column(Integer, default=0)
+    """Archive entries still to be queued, newest first, a few per poll."""
+    unpublish_missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Unpublish the episode of an entry the source deletes (by default it stays published)."""
+    secret: Mapped[str] = mapped_column(Text, default="")
+    """The webhook secret, encrypted with the key in NARRATE_HOME/keys (never stored in the clear)."""
+    kind: Mapped[str] = mapped_column(String(16), default="")
+    """rss, atom, json or sitemap, as last read; empty until the first successful poll."""
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    polled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When the last poll started (a poll claims the source by setting it)."""
+    checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When a poll last read the source successfully (or was told it had not changed)."""
+    poll_result: Mapped[str | None] = mapped_column(Text, nullable=True)
+    poll_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    poll_queued: Mapped[str] = mapped_column(Text, default="")
+    """The episode ids the last poll queued (new, re-rendered or back-filled), space-separated."""
+
+
+class SourceEntry(Base):
+    """One entry of a source (a post in its feed, a URL in its sitemap, or a webhook's post) and its episode."""
+
+    __tablename__ = "source_entries"
+    __table_args__ = (UniqueConstraint("source_id", "key", name="uq_source_entry"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_id: Mapped[str] = mapped_column(String(16), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the entry's id (its guid, or its URL when it has none)."""
+    link: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The entry's updated date (or sitemap lastmod) as last seen: a new value means the page changed."""
+    feed_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """Hash of the entry's text in the source (content:encoded, summary): a new value means it changed."""
+    content_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """Hash of the article text last queued: a page that reads the same is not rendered again."""
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    """queued (has an episode), archive (older than the source's since), failed, gone, unpublished."""
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    episode_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine as SQLEngine
 
 from narrate.errors import ConfigError
 
-HEAD = "0004"
+HEAD = "0005"
 """The newest revision in migrations/versions; a test checks that they agree."""
 
 TABLES = frozenset({"episodes", "api_tokens", "staff_sessions"})

@@ -28,7 +28,9 @@ from narrate.settings import Settings
 from narrate.store import Store
 from narrate.web.api import api
 from narrate.web.files import public
+from narrate.web.following import following, start_polling
 from narrate.web.headers import SECURITY_HEADERS, SecurityHeaders, embed_policy
+from narrate.web.hooks import hooks
 from narrate.web.limits import BodyCap, RateLimit
 from narrate.web.renderer import RenderQueue
 from narrate.web.service import Service
@@ -62,7 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.info("queued again %d render(s) a previous run left unfinished", resumed)
         log.info("serving %s with database %s and %s", settings.public_dir, settings.db_url,
                  f"broker {settings.broker_url}" if settings.broker_url else "the embedded renderer")
+        stop_polling = start_polling(settings, store, shared.renders)  # followed sources; workers do it with a broker
         yield
+        stop_polling.set()
         await anyio.to_thread.run_sync(shared.renders.close)
 
     app = FastAPI(
@@ -88,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.service = shared
     app.include_router(api)
+    app.include_router(hooks)  # signed by the CMS, not by a staff token
+    app.include_router(following)
     app.include_router(staff)
     app.include_router(public)  # last: its catch-all path must not shadow the API
     return app

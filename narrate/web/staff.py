@@ -25,6 +25,7 @@ from narrate.errors import NarrateError, NotFoundError, SourceError
 from narrate.extract.controls import without_controls
 from narrate.publishing.summary import episode_summary
 from narrate.settings import DEFAULT_FEED, Settings
+from narrate.sources import summaries
 from narrate.store import Episode, Status
 from narrate.web import sessions, tokens
 from narrate.web.api import count
@@ -290,6 +291,7 @@ def _staff_html(
         source=source,
         chosen_feed=chosen_feed or DEFAULT_FEED,
         root=url_root(request),
+        sources=summaries(service.store),  # followed feeds and sitemaps (issue 15)
     )
     return HTMLResponse(html, status_code=status)
 

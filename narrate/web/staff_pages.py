@@ -44,6 +44,7 @@ def render_staff_page(
     chosen_feed: str = DEFAULT_FEED,
     root: str = "/",
     held: list[dict[str, Any]] | None = None,
+    sources: list[dict[str, Any]] | None = None,
 ) -> str:
     """The staff page: queue an article, and the recent episodes (refreshed by staff.js).
 
@@ -52,7 +53,7 @@ def render_staff_page(
     ``message_episode`` (and its ``message_status``) staff.js rewords it when that episode is published or fails.
     ``chosen_feed`` is selected (after an error, with ``source``, what the user entered). ``root`` is the
     service's URL path prefix. ``held``: the summaries of episodes held for review, each with its "text", for the
-    forms that approve or correct them.
+    forms that approve or correct them. ``sources`` are the followed sources' summaries (narrate.sources.summaries).
     """
     labels = {slug: feed_label(slug, title) for slug, title in feeds}
     rows = [dict(summary, feed_title=labels.get(str(summary.get("feed")), summary.get("feed"))) for summary in episodes]
@@ -72,6 +73,7 @@ def render_staff_page(
         source=source,
         chosen_feed=chosen_feed,
         held=[dict(summary, feed_title=labels.get(str(summary.get("feed")), summary.get("feed"))) for summary in held or []],
+        sources=[source_row(item) for item in sources or []],
     )
 
 
@@ -119,3 +121,20 @@ def render_listening_page(
         day_choices=day_choices,
         episode=episode,
     )
+
+
+# -- followed sources (issue 15) ---------------------------------------------------------------------------
+
+
+def source_row(summary: dict[str, Any]) -> dict[str, Any]:
+    """A source as the staff page's table shows it: when it was last polled, the result, what it queued, the error."""
+    last = summary.get("last_poll")
+    queued = summary.get("queued") or []
+    return {
+        "url": summary["url"],
+        "feed": summary["feed"],
+        "last_poll": str(last).replace("T", " ").replace("+00:00", " UTC") if last else "Never",
+        "result": summary.get("result") or "Not polled yet",
+        "queued": f"{len(queued)} episode{'' if len(queued) == 1 else 's'}" if queued else "None",
+        "error": summary.get("error") or "",
+    }
