@@ -1,7 +1,7 @@
 """The architecture, checked: imports go one way, from the shells down to the library, and feeds/ stands alone.
 
     shells      cli > web > worker              (the CLI starts the service; the service queues through the worker)
-    the flow    recovery > pipeline > finishing
+    the flow    embedded > recovery > pipeline > finishing
     the steps   publishing > extract, script, engines, audio
     underneath  store > settings > urls > errors, logs, article
     feeds/      a library of formats that never imports narrate
@@ -24,6 +24,7 @@ RANK = {
     "finishing": 5,
     "pipeline": 6,
     "recovery": 7,
+    "embedded": 7.5,
     "worker": 8,
     "web": 9,
     "cli": 10,

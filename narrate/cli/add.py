@@ -7,16 +7,19 @@ import dataclasses
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from narrate.cli.episodes import episode_json, span
 from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError
 from narrate.settings import Settings
-from narrate.store import Episode, Status, Store
+
+if TYPE_CHECKING:
+    from narrate.store import Episode, Store
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from narrate import pipeline
+    from narrate.store import Status, Store
 
     if args.queue and not settings.broker_url:
         # Refused before anything is read or recorded: an episode queued with no broker would wait for ever.
@@ -26,19 +29,21 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     episode = pipeline.submit(
         settings, store, article, feed=args.feed, source=args.source, engine=args.engine, voice=args.voice
     )
-    import worker  # the Celery app reads the same settings
-
     if args.queue:
+        import worker  # the Celery app reads the same settings
+
         worker.send_render(episode.id, episode.render_id)
         _report(store.get(episode.id), settings, args.json)
         return 0
 
     with _Progress(enabled=sys.stderr.isatty() and not args.json) as bar:
         if settings.broker_url:
+            import worker
+
             worker.send_render(episode.id, episode.render_id)
             episode = _wait(store, episode.id, bar)
         else:
-            episode = _run_embedded(store, episode, bar)
+            episode = _run_embedded(settings, store, episode, bar)
     _report(episode, settings, args.json)
     if episode.status != Status.PUBLISHED.value:
         print(f"narrate: error: {episode.reason or 'render failed'}", file=sys.stderr)
@@ -47,25 +52,23 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _run_embedded(store: Store, episode: Episode, bar: "_Progress") -> Episode:
-    from celery.signals import task_postrun
+def _run_embedded(settings: Settings, store: Store, episode: Episode, bar: _Progress) -> Episode:
+    """Render here, no broker: segments spoken by a pool of processes (one per core), closed when done."""
+    from narrate import embedded
+    from narrate.engines.pool import SynthesisPool
 
-    import worker
-
-    def on_task_done(**_: Any) -> None:
-        bar.update(store.get(episode.id))
-
-    task_postrun.connect(on_task_done, weak=False)
+    pool = SynthesisPool(settings)
     try:
-        worker.send_render(episode.id, episode.render_id)
+        return embedded.render(settings, store, pool, episode.id, episode.render_id, bar.update)
     except NarrateError:
-        pass  # recorded on the episode as its failure reason
+        return store.get(episode.id)  # recorded on the episode as its failure reason
     finally:
-        task_postrun.disconnect(on_task_done)
-    return store.get(episode.id)
+        pool.close()
 
 
-def _wait(store: Store, episode_id: str, bar: "_Progress") -> Episode:
+def _wait(store: Store, episode_id: str, bar: _Progress) -> Episode:
+    from narrate.store import Status
+
     sent = time.monotonic()
     while True:
         episode = store.get(episode_id)
@@ -94,6 +97,8 @@ class _Progress:
             )
 
     def update(self, episode: Episode, waited: float | None = None) -> None:
+        from narrate.store import Status
+
         if self.bar is None:
             return
         if episode.status == Status.QUEUED.value and waited is not None:
@@ -112,6 +117,8 @@ class _Progress:
 
 
 def _report(episode: Episode, settings: Settings, as_json: bool) -> None:
+    from narrate.store import Status
+
     data = episode_json(episode, settings)
     if as_json:
         print(json.dumps(data, indent=2))
