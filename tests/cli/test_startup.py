@@ -50,7 +50,9 @@ def imported(env: dict[str, str], tmp_path: Path, *args: str) -> set[str]:
 
 def test_help_imports_no_database_no_http_no_engine(env: dict[str, str], tmp_path: Path) -> None:
     report = tmp_path / "modules.json"
-    runner = RUNNER.replace("code = main(sys.argv[2:])", "code = 0\ntry:\n    main(sys.argv[2:])\nexcept SystemExit:\n    pass")
+    runner = RUNNER.replace(
+        "code = main(sys.argv[2:])", "code = 0\ntry:\n    main(sys.argv[2:])\nexcept SystemExit:\n    pass"
+    )
     for args in (["--help"], ["add", "--help"], ["feed", "create", "--help"]):
         result = subprocess.run([sys.executable, "-c", runner, str(report), *args], env=env, cwd=ROOT,
                                 capture_output=True, text=True, timeout=300)  # fmt: skip
