@@ -2,9 +2,10 @@
 
     python bench/rerender.py [ARTICLE]
 
-All three go through the real pipeline in this process (narrate.pipeline.submit, then worker.render.delay,
-embedded: no broker) on one fresh NARRATE_HOME, so the segment cache starts empty and only the renders of this
-run fill it. The voice is loaded before the clock starts, as a worker has it loaded. The changed paragraph is
+All three go through the embedded renderer in this process (narrate.pipeline.submit, then narrate.embedded.render,
+its segments spoken in a SynthesisPool) on one fresh NARRATE_HOME, so the segment cache starts empty and only the
+renders of this run fill it. The pool's voices are loaded before the clock starts, as a running service has them.
+(The same as whole processes, `narrate add` twice: bench/render.py.) The changed paragraph is
 the body paragraph with the most sentences, and every one of its sentences changes.
 Prints the wall times, how many segments each render had to synthesise, and the ratios to the first render
 (targets: unchanged <= 0.05, one paragraph changed <= 0.25).
@@ -32,9 +33,8 @@ def main() -> int:
         del os.environ[key]
     os.environ.update(NARRATE_HOME=str(home), NARRATE_ENGINE="piper")
 
-    import worker
-    from narrate import pipeline
-    from narrate.engines import get_engine
+    from narrate import embedded, pipeline
+    from narrate.engines.pool import SynthesisPool
     from narrate.extract import extract, read_source
     from narrate.script import split_sentences
     from narrate.settings import Settings
@@ -45,16 +45,19 @@ def main() -> int:
     # One identity for all three, so the edit re-renders the same episode instead of making a new one.
     article = dataclasses.replace(article, canonical_url=article.canonical_url or "https://example.org/bench/article")
     edited = edit_one_paragraph(article, split_sentences)
-    get_engine("piper", settings).synthesize("Warming up the voice.")
-    store = Store(settings.db_url)
+    settings.make_home()
+    pool = SynthesisPool(settings)
+    pool.start(settings, "piper")
+    warm = [pipeline.SegmentJob(f"{i:064x}", f"Warming up voice {i}.", "piper", "") for i in range(2 * pool.processes)]
+    pool.speak_all(settings, warm)
+    store = Store(settings.db_url, settings.public_dir)
 
     def render(which: object) -> tuple[float, int, float]:
         before = cached_segments(settings.cache_dir)
         started = time.perf_counter()
         episode = pipeline.submit(settings, store, which, feed="main", source=str(source))
-        worker.render.delay(episode.id, episode.render_id)
+        episode = embedded.render(settings, store, pool, episode.id, episode.render_id)
         seconds = time.perf_counter() - started
-        episode = store.get(episode.id)
         assert episode.status == "published", episode.reason
         return seconds, cached_segments(settings.cache_dir) - before, episode.duration
 
@@ -62,6 +65,7 @@ def main() -> int:
     unchanged, unchanged_new, _ = render(article)
     changed, changed_new, _ = render(edited)
     total = len(pipeline.make_script(settings, edited, "main").segments)
+    pool.close()
     shutil.rmtree(home, ignore_errors=True)
 
     print(f"article:            {source.name} ({len(article.body_text.split())} words, {total} segments,"
@@ -71,6 +75,7 @@ def main() -> int:
     print(f"re-render, edited:  {changed:7.2f} s  ({changed_new} segments synthesised)")
     print(f"ratio unchanged:    {unchanged / first:.3f}  (re-render / first render, target <= 0.05)")
     print(f"ratio one edit:     {changed / first:.3f}  (re-render / first render, target <= 0.25)")
+    print(f"load average:       {os.getloadavg()[0]:.1f}")
     return 0
 
 

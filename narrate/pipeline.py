@@ -16,9 +16,9 @@ from pathlib import Path
 
 from narrate.article import Article, article_from_dict, article_to_dict
 from narrate.audio import Part
-from narrate.engines import check_engine, engine_class, get_engine
+from narrate.engines import check_engine, engine_class, identify
 from narrate.engines.cache import SegmentCache, segment_key
-from narrate.engines.speak import speak
+from narrate.engines.pool import fill
 from narrate.errors import ConfigError, NotFoundError, SourceError
 from narrate.extract.canonical import with_trusted_canonical
 from narrate.extract.completeness import corrected_article
@@ -287,7 +287,7 @@ def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> l
     """Write the script for the episode and list the synthesis jobs, in speaking order."""
     episode = store.get(episode_id)
     article = article_from_dict(json.loads(episode.article_json))
-    tts = get_engine(episode.engine, settings, episode.voice)
+    tts = identify(episode.engine, settings, episode.voice)  # the cache keys need no voice loaded
     feed = settings.feed(episode.feed)
     script = build_script(article, script_options(settings, feed, article, tts.max_chars), feed_lexicon(settings.home, feed.slug))
     keys = [segment_key(tts.name, tts.voice_id, s.text) for s in script.segments]
@@ -306,12 +306,10 @@ def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> l
 
 
 def synthesize(settings: Settings, job: SegmentJob, waiting: Callable[[], None] | None = None) -> str:
-    """Make sure the segment is in the cache; returns its key. ``waiting``: called while it waits for an engine slot."""
-    cache = SegmentCache(settings.cache_dir)
-    if cache.get(job.key) is None:
-        tts = get_engine(job.engine, settings, job.voice)
-        cache.put(job.key, speak(settings, tts, job.text, waiting))  # checked: never silence where words should be
-    return job.key
+    """Make sure the segment is in the cache; returns its key. ``waiting``: called while it waits for an engine slot.
+
+    The embedded renderer's process pool (engines.pool) speaks segments with the same function."""
+    return fill(settings, job.key, job.engine, job.voice, job.text, waiting)
 
 
 def finish(settings: Settings, store: Store, episode_id: str, render_id: str) -> Episode:

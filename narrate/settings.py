@@ -194,7 +194,11 @@ class Settings:
     cache_max_bytes: int = 2 * 1024**3
     """NARRATE_CACHE_MAX_BYTES: the segment cache's bound; least recently used segments are evicted past it."""
     onnx_threads: int = 0
-    """ONNX Runtime intra-op threads for Piper; 0: its default (all cores)."""
+    """ONNX Runtime intra-op threads for Piper; 0: its default (all cores), or in the embedded renderer's
+    pool, the cores shared out between its processes."""
+    synthesis_processes: int = 0
+    """NARRATE_SYNTHESIS_PROCESSES: processes the embedded renderer speaks Piper segments in (each holds the voice,
+    about 0.6 GiB); 0: one per core; 1: in the rendering process itself, no pool."""
     fallback_voice: str = ""
     """NARRATE_FALLBACK_VOICE: voice for articles in a language with no voice of their own; "default" means the
     engine's default voice; empty: such an article is refused."""
@@ -376,6 +380,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "engine_slot_timeout": (0.001, 86400),
     "cache_max_bytes": (0, 2**50),
     "onnx_threads": (0, 1024),
+    "synthesis_processes": (0, 1024),
     "stale_after": (0.001, 10**7),
     "render_attempts": (1, 1000),
     "reap_interval": (0, 10**7),  # 0: this process never reaps

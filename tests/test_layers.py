@@ -1,7 +1,7 @@
 """The architecture, checked: imports go one way, from the shells down to the library, and feeds/ stands alone.
 
     shells      cli > web > worker              (the CLI starts the service; the service queues through the worker)
-    the flow    recovery > sources > pipeline > finishing   (sources: followed feeds queue through the pipeline)
+    the flow    embedded > recovery > sources > pipeline > finishing   (sources: followed feeds queue through the pipeline)
     the steps   publishing > extract, script, engines, audio
     underneath  store > settings > urls > errors, logs, article
     feeds/      a library of formats that never imports narrate
@@ -26,6 +26,7 @@ RANK = {
     "pipeline": 6,
     "sources": 6.5,
     "recovery": 7,
+    "embedded": 7.5,
     "worker": 8,
     "web": 9,
     "cli": 10,

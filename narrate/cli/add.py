@@ -7,16 +7,19 @@ import dataclasses
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from narrate.cli.episodes import episode_json, span
 from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError, SourceError
 from narrate.settings import Settings
-from narrate.store import Episode, Status, Store
+
+if TYPE_CHECKING:
+    from narrate.store import Episode, Store
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from narrate import pipeline
+    from narrate.store import Store
 
     check_queue(args, settings)
     reading = _reading(args, settings)
@@ -40,23 +43,27 @@ def render(settings: Settings, store: Store, episode: Episode, *, queue: bool, a
     An episode held for review is not rendered: it is reported with its reason and how to go on, and the command
     exits 4 (a source whose reading is in doubt), since nothing was published.
     """
+    from narrate.store import Status
+
     if episode.status == Status.NEEDS_REVIEW.value:
         _report(episode, settings, as_json)
         print(f"narrate: error: held for review: {episode.reason}. {review_advice(episode.id)}", file=sys.stderr)
         return SourceError.exit_code
-    import worker  # the Celery app reads the same settings
-
     if queue:
+        import worker  # the Celery app reads the same settings
+
         worker.send_render(episode.id, episode.render_id)
         _report(store.get(episode.id), settings, as_json)
         return 0
 
     with _Progress(enabled=sys.stderr.isatty() and not as_json) as bar:
         if settings.broker_url:
+            import worker
+
             worker.send_render(episode.id, episode.render_id)
             episode = _wait(store, episode.id, bar)
         else:
-            episode = _run_embedded(store, episode, bar)
+            episode = _run_embedded(settings, store, episode, bar)
     _report(episode, settings, as_json)
     if episode.status != Status.PUBLISHED.value:
         print(f"narrate: error: {episode.reason or 'render failed'}", file=sys.stderr)
@@ -72,25 +79,23 @@ def review_advice(episode_id: str) -> str:
     )
 
 
-def _run_embedded(store: Store, episode: Episode, bar: "_Progress") -> Episode:
-    from celery.signals import task_postrun
+def _run_embedded(settings: Settings, store: Store, episode: Episode, bar: _Progress) -> Episode:
+    """Render here, no broker: segments spoken by a pool of processes (one per core), closed when done."""
+    from narrate import embedded
+    from narrate.engines.pool import SynthesisPool
 
-    import worker
-
-    def on_task_done(**_: Any) -> None:
-        bar.update(store.get(episode.id))
-
-    task_postrun.connect(on_task_done, weak=False)
+    pool = SynthesisPool(settings)
     try:
-        worker.send_render(episode.id, episode.render_id)
+        return embedded.render(settings, store, pool, episode.id, episode.render_id, bar.update)
     except NarrateError:
-        pass  # recorded on the episode as its failure reason
+        return store.get(episode.id)  # recorded on the episode as its failure reason
     finally:
-        task_postrun.disconnect(on_task_done)
-    return store.get(episode.id)
+        pool.close()
 
 
-def _wait(store: Store, episode_id: str, bar: "_Progress") -> Episode:
+def _wait(store: Store, episode_id: str, bar: _Progress) -> Episode:
+    from narrate.store import Status
+
     sent = time.monotonic()
     while True:
         episode = store.get(episode_id)
@@ -119,6 +124,8 @@ class _Progress:
             )
 
     def update(self, episode: Episode, waited: float | None = None) -> None:
+        from narrate.store import Status
+
         if self.bar is None:
             return
         if episode.status == Status.QUEUED.value and waited is not None:
@@ -137,6 +144,8 @@ class _Progress:
 
 
 def _report(episode: Episode, settings: Settings, as_json: bool) -> None:
+    from narrate.store import Status
+
     data = episode_json(episode, settings)
     if as_json:
         print(json.dumps(data, indent=2))

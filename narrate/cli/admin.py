@@ -6,7 +6,6 @@ import argparse
 
 from narrate.errors import ConfigError
 from narrate.settings import Settings
-from narrate.store import Store
 
 # -- lexicon ---------------------------------------------------------------------------------------------
 
@@ -62,6 +61,7 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.logs import redact
+    from narrate.store import Store
     from narrate.store.copy import copy_database
 
     counts = copy_database(Store(settings.db_url), args.to)
@@ -75,6 +75,7 @@ def cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.store import Store
     from narrate.web.tokens import create_token
 
     token = create_token(Store(settings.db_url, settings.public_dir), args.name)
@@ -84,6 +85,7 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.store import Store
     from narrate.web.tokens import list_tokens
 
     for token in list_tokens(Store(settings.db_url, settings.public_dir)):
@@ -93,6 +95,7 @@ def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.store import Store
     from narrate.web.tokens import revoke_token
 
     revoke_token(Store(settings.db_url, settings.public_dir), args.name)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from narrate.publishing.summary import waiting_seconds
 from narrate.settings import Settings
-from narrate.store import Episode, Status, Store
+
+if TYPE_CHECKING:
+    from narrate.store import Episode
 
 
 def cmd_episodes(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.publishing.summary import waiting_seconds
+    from narrate.store import Status, Store
+
     episodes = Store(settings.db_url, settings.public_dir).episodes(feed=args.feed)
     if args.json:
         print(json.dumps([episode_json(e, settings) for e in episodes], indent=2))

