@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 
 from narrate import pipeline
 from narrate.errors import NarrateError, NotFoundError, SourceError
+from narrate.publishing.feed import owner_notices
 from narrate.publishing.summary import episode_summary
 from narrate.settings import DEFAULT_FEED, Settings
 from narrate.store import Status
@@ -238,6 +239,7 @@ def _staff_html(
         source=source,
         chosen_feed=chosen_feed or DEFAULT_FEED,
         root=url_root(request),
+        feed_notices=owner_notices(service.settings),
     )
     return HTMLResponse(html, status_code=status)
 

@@ -43,6 +43,7 @@ def render_staff_page(
     source: str = "",
     chosen_feed: str = DEFAULT_FEED,
     root: str = "/",
+    feed_notices: list[str] | None = None,
 ) -> str:
     """The staff page: queue an article, and the recent episodes (refreshed by staff.js).
 
@@ -50,7 +51,7 @@ def render_staff_page(
     title, feed, status, progress, reason, page_url, audio_url, duration_seconds). ``message`` is the banner; with
     ``message_episode`` (and its ``message_status``) staff.js rewords it when that episode is published or fails.
     ``chosen_feed`` is selected (after an error, with ``source``, what the user entered). ``root`` is the
-    service's URL path prefix.
+    service's URL path prefix. ``feed_notices``: what a feed still lacks (its owner), shown above the form.
     """
     labels = {slug: feed_label(slug, title) for slug, title in feeds}
     rows = [dict(summary, feed_title=labels.get(str(summary.get("feed")), summary.get("feed"))) for summary in episodes]
@@ -69,4 +70,5 @@ def render_staff_page(
         error=error,
         source=source,
         chosen_feed=chosen_feed,
+        feed_notices=feed_notices or [],
     )
