@@ -59,5 +59,5 @@ def _changed(episode: Episode) -> str | None:
     if when is None:
         return None
     if when.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).date().isoformat()
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).date().isoformat()
