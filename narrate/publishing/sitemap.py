@@ -7,7 +7,10 @@ inside a feed's lock, never the other way round), and swapped in atomically like
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from xml.etree import ElementTree
+
+from sqlalchemy import func, select
 
 from feeds.files import write_atomic
 from narrate.errors import PublishError
@@ -21,11 +24,20 @@ MAX_URLS = 50_000
 """The protocol's limit for one file; past it, the newest pages are listed."""
 
 
-def sitemap_xml(settings: Settings, feeds: list[str], episodes: list[Episode]) -> bytes:
-    """The sitemap of the feed pages of ``feeds`` and the pages of the ``episodes`` that have audio."""
+@dataclass(frozen=True)
+class Page:
+    """An episode page as the sitemap lists it."""
+
+    id: str
+    feed: str
+    changed: dt.datetime | None
+
+
+def sitemap_xml(settings: Settings, feeds: list[str], episodes: list[Page]) -> bytes:
+    """The sitemap of the feed pages of ``feeds`` and of the ``episodes``' pages."""
     root = ElementTree.Element("urlset", xmlns=NAMESPACE)
     entries = [(paths.feed_page_url(settings, slug), None) for slug in feeds]
-    entries += [(paths.episode_page_url(settings, e.id), _changed(e)) for e in episodes if e.audio_path]
+    entries += [(paths.episode_page_url(settings, e.id), _day(e.changed)) for e in episodes]
     for location, changed in entries[:MAX_URLS]:
         url = ElementTree.SubElement(root, "url")
         ElementTree.SubElement(url, "loc").text = location
@@ -38,8 +50,8 @@ def sitemap_xml(settings: Settings, feeds: list[str], episodes: list[Episode]) -
 def write_sitemap(settings: Settings, store: Store) -> str:
     """Rewrite public/sitemap.xml from the database; returns its path under public/."""
     with store.lock("sitemap", settings.home / "locks"):
-        episodes = store.episodes()
-        published = {e.feed for e in episodes if e.audio_path}
+        episodes = episode_pages(store)
+        published = {e.feed for e in episodes}
         on_disk = {
             slug
             for slug in {DEFAULT_FEED, *settings.feeds}
@@ -54,8 +66,19 @@ def write_sitemap(settings: Settings, store: Store) -> str:
     return SITEMAP
 
 
-def _changed(episode: Episode) -> str | None:
-    when = episode.updated_at or episode.published_at or episode.created_at
+def episode_pages(store: Store) -> list[Page]:
+    """Every episode that has a page (its audio is published), newest first; only the columns the sitemap needs."""
+    changed = func.coalesce(Episode.updated_at, Episode.published_at, Episode.created_at)
+    query = (
+        select(Episode.id, Episode.feed, changed)
+        .where(Episode.audio_path.is_not(None))
+        .order_by(Episode.published.desc().nulls_last(), Episode.created_at.desc())
+    )
+    with store.session() as session:
+        return [Page(*row) for row in session.execute(query)]
+
+
+def _day(when: dt.datetime | None) -> str | None:
     if when is None:
         return None
     if when.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
