@@ -49,7 +49,7 @@ def items(home: Path) -> dict[str, tuple[str, str, str]]:
     for item in root.iter("item"):
         enclosure = item.find("enclosure")
         assert enclosure is not None
-        assert re.fullmatch(r"https?://[^/]+/episodes/[0-9a-f]+/", item.findtext("link") or ""), item.findtext("link")
+        assert re.fullmatch(r"https?://\S+/episodes/[0-9a-f]+/", item.findtext("link") or ""), item.findtext("link")
         original = re.search(r"Read the original article: (\S+)", item.findtext("description") or "")
         found[item.findtext("guid") or ""] = (
             item.findtext("title") or "",
