@@ -25,7 +25,7 @@ def test_the_staff_page_names_feeds_without_an_owner(start_service: Start) -> No
         assert notice.startswith("feed 'main' has no owner name and owner e-mail, which podcast directories use")
         assert "narrate feed edit main --owner-name 'Audio desk' --owner-email audio@example.org" in notice
         page = lxml.html.document_fromstring(client.get("/staff").text)
-        assert page.xpath("//section[@class='feed-notices']/h2/text()") == ["Feeds to complete"]
+        assert page.xpath("//section[@class='feed-notices']/h2/text()") == ["Missing owner details"]
 
         settings = running.app.state.service.settings
         settings.feeds["main"] = dataclasses.replace(
