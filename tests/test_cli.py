@@ -96,7 +96,8 @@ def test_plain_output_names_the_mp3_and_the_feed(env: dict[str, str]) -> None:
 
 def test_feed_create_edit_list_and_refusal(env: dict[str, str]) -> None:
     created = narrate(env, "feed", "create", "research", "--title", "Research, read aloud", "--description",
-                      "Papers as audio.", "--author", "Policy Centre", "--owner-email", "audio@example.org",
+                      "Papers as audio.", "--author", "Policy Centre", "--owner-name", "Audio desk",
+                      "--owner-email", "audio@example.org",
                       "--category", "Science", "--subcategory", "Social Sciences")
     assert created.returncode == 0, created.stderr
     config = (Path(env["NARRATE_HOME"]) / "narrate.toml").read_text()

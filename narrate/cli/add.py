@@ -10,6 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from narrate.cli.episodes import episode_json, span
+from narrate.cli.feeds import print_owner_notice
 from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError, SourceError
 from narrate.settings import Settings
 
@@ -156,6 +157,7 @@ def _report(episode: Episode, settings: Settings, as_json: bool) -> None:
         print(f"  Transcript: {data['transcript_path']}")
         print(f"  Feed:       {data['feed_path']}")
         print(f"  Feed URL:   {data['feed_url']}")
+        print_owner_notice(settings.feed(episode.feed))
     else:
         print(f"Episode {episode.id}: {episode.status} ({episode.title})")
 

@@ -11,9 +11,10 @@ from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
 
 FEED_OPTIONS = [f for f in dataclasses.fields(FeedSettings) if f.name != "slug"]
 
-REQUIRED_TO_CREATE = ("title", "description", "author", "category")
-"""What a new feed must be given: what listeners see of it in their app. The defaults ("Narrate", "News") suit only
-the built-in main feed; a second feed taking them would look like the first."""
+REQUIRED_TO_CREATE = ("title", "description", "author", "category", "owner_name", "owner_email")
+"""What a new feed must be given: what listeners see of it in their app, and its owner, whom podcast directories
+verify (itunes:owner). The defaults ("Narrate", "News") suit only the built-in main feed; a second feed taking them
+would look like the first."""
 
 
 def flag(name: str) -> str:
@@ -42,7 +43,7 @@ def cmd_feed_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 _EXAMPLE = {"title": "'Research, read aloud'", "description": "'Our papers as audio'", "author": "'Policy Centre'",
-            "category": "Science"}
+            "category": "Science", "owner_name": "'Audio desk'", "owner_email": "audio@example.org"}
 
 
 def _and(names: list[str]) -> str:
@@ -66,7 +67,17 @@ def _save_feed(settings: Settings, feed: FeedSettings) -> int:
     settings.save_feeds()
     path = publish_feed(settings, Store(settings.db_url, settings.public_dir), feed.slug)
     print(f"feed {feed.slug}: {path}")
+    print_owner_notice(feed)
     return 0
+
+
+def print_owner_notice(feed: FeedSettings) -> None:
+    """A line on standard output while the feed lacks its owner (the default feed until it is given one)."""
+    from narrate.publishing.feed import owner_notice
+
+    notice = owner_notice(feed)
+    if notice:
+        print(f"Notice: {notice}")
 
 
 def cmd_feed_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -89,6 +100,7 @@ def cmd_feed_show(args: argparse.Namespace, settings: Settings) -> int:
     print(f"url:  {url}")
     for key, value in feed.to_toml().items():
         print(f"{key}: {value}")
+    print_owner_notice(feed)
     return 0
 
 

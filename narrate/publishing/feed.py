@@ -19,7 +19,7 @@ from feeds.rss import build_rss
 from narrate.audio import ffmpeg
 from narrate.errors import AudioError, ConfigError, PublishError
 from narrate.publishing import paths
-from narrate.settings import FeedSettings, Settings
+from narrate.settings import DEFAULT_FEED, FeedSettings, Settings
 from narrate.store import Episode
 
 
@@ -81,6 +81,31 @@ def _check_cover(feed: FeedSettings) -> None:
     width, height = size
     if width != height or not 1400 <= width <= 3000:
         raise ConfigError(f"feed {feed.slug!r}: cover_image must be square, 1400-3000 px (it is {width}x{height})")
+
+
+OWNER_FIELDS = ("owner_name", "owner_email")
+
+
+def owner_notice(feed: FeedSettings) -> str | None:
+    """What staff are told while a feed lacks its owner (itunes:owner); None once it has one."""
+    missing = [name for name in OWNER_FIELDS if not getattr(feed, name).strip()]
+    if not missing:
+        return None
+    what = " and ".join(name.replace("owner_", "owner ").replace("email", "e-mail") for name in missing)
+    return (
+        f"feed {feed.slug!r} has no {what}, which podcast directories use to verify who owns it; set "
+        f"{'them' if len(missing) > 1 else 'it'} with: narrate feed edit {feed.slug} "
+        + " ".join(f"--{name.replace('_', '-')} {_OWNER_EXAMPLE[name]}" for name in missing)
+    )
+
+
+_OWNER_EXAMPLE = {"owner_name": "'Audio desk'", "owner_email": "audio@example.org"}
+
+
+def owner_notices(settings: Settings) -> list[str]:
+    """The owner notice of every feed that needs one: the default feed, and any made before owners were asked for."""
+    slugs = [DEFAULT_FEED, *sorted(set(settings.feeds) - {DEFAULT_FEED})]
+    return [notice for notice in (owner_notice(settings.feed(slug)) for slug in slugs) if notice]
 
 
 MUSIC_CHECK_SECONDS = 5
@@ -165,7 +190,8 @@ def channel(settings: Settings, feed: FeedSettings, cover_path: str) -> Channel:
         slug=feed.slug,
         title=feed.title,
         description=feed.description,
-        link=feed.link or settings.public_url(f"feeds/{feed.slug}"),
+        # The page's final URL, with its slash: without it, every app and directory would follow a redirect.
+        link=feed.link or paths.feed_page_url(settings, feed.slug),
         feed_url=paths.feed_url(settings, feed.slug),
         language=feed.language,
         image_url=settings.public_url(cover_path),
@@ -191,7 +217,9 @@ def item(settings: Settings, episode: Episode) -> Item:
         guid=episode.guid,
         title=episode.title,
         description=episode.description,
-        link=episode.link or settings.public_url(episode.audio_path),
+        # The episode page: the transcript and the player, and from there the original article (the show notes and
+        # the page's JSON-LD name it too). Never the MP3, which the enclosure already is.
+        link=paths.episode_page_url(settings, episode.id),
         published=when,
         audio_url=settings.public_url(episode.audio_path),
         audio_bytes=episode.bytes,

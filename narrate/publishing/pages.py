@@ -19,7 +19,7 @@ from markupsafe import Markup
 from feeds.files import write_atomic
 from feeds.text import one_line
 from narrate.errors import PublishError
-from narrate.publishing import paths
+from narrate.publishing import jsonld, paths
 from narrate.publishing.feed import Cover, cover
 from narrate.publishing.formats import (
     clock,
@@ -66,13 +66,18 @@ def write_episode_page(
     page, embed = paths.episode_page_path(episode.id), paths.episode_embed_path(episode.id)
     art = art or cover(settings, feed)
     context = _episode_context(settings, episode, feed)
+    passages = transcript_passages(script, cues, article_of(episode))
+    cover_url = settings.public_url(art.path)
     context.update(
-        passages=transcript_passages(script, cues, article_of(episode)),
+        passages=passages,
         chapters=[ChapterLink(" ".join(title.split()), start, clock(start)) for start, title in chapters],
         speeds=SPEEDS,
         snippet_link=embed_link(settings, episode),
         snippet_iframe=embed_iframe(settings, episode),
-        cover_url=settings.public_url(art.path),
+        cover_url=cover_url,
+        jsonld=jsonld.script_element(
+            jsonld.podcast_episode(settings, episode, feed, passages, cover_url, _published(episode))
+        ),
     )
     _write(settings, page, render("episode.html", **context))
     _write(settings, embed, render("embed.html", **context))
@@ -98,6 +103,7 @@ def write_feed_page(settings: Settings, feed: FeedSettings, episodes: list[Episo
         rss_url=paths.feed_url(settings, feed.slug),
         canonical=paths.feed_page_url(settings, feed.slug),
         episodes=[_listing(e) for e in listed],
+        jsonld=jsonld.script_element(jsonld.series_page(settings, feed, settings.public_url(art.path))),
     )
     path = paths.feed_page_path(feed.slug)
     _write(settings, path, render("feed.html", **context))

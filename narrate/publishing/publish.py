@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from narrate.publishing import pages
+from narrate.publishing import errorpage, pages, sitemap
 from narrate.publishing.feed import Cover, cover, rebuild_feed
 from narrate.settings import Settings
 from narrate.store import Store
@@ -23,7 +23,7 @@ def feed_lock(settings: Settings, store: Store, slug: str) -> AbstractContextMan
 
 
 def write_feed(settings: Settings, store: Store, slug: str, art: Cover | None = None) -> Path:
-    """Rebuild the feed's RSS file and page. The caller holds the feed's lock: the episodes read here are still the
+    """Rebuild the feed's RSS file and page, and the site's sitemap and 404 page. The caller holds the feed's lock: the episodes read here are still the
     database's when the file is swapped."""
     feed = settings.feed(slug)
     art = art or cover(settings, feed)
@@ -31,4 +31,6 @@ def write_feed(settings: Settings, store: Store, slug: str, art: Cover | None = 
     path = rebuild_feed(settings, feed, episodes, art)
     pages.write_assets(settings)
     pages.write_feed_page(settings, feed, episodes, art)
+    sitemap.write_sitemap(settings, store)
+    errorpage.write_error_page(settings)
     return path

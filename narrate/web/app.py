@@ -27,6 +27,7 @@ from narrate.publishing import pages
 from narrate.settings import Settings
 from narrate.store import Store
 from narrate.web.api import api
+from narrate.web.errorpages import HTML_STATUSES, error_page, wants_html
 from narrate.web.files import public
 from narrate.web.following import following, start_polling
 from narrate.web.headers import SECURITY_HEADERS, SecurityHeaders, embed_policy
@@ -118,11 +119,16 @@ def trusted_proxies(setting: str) -> list[str]:
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
+    if error.status_code in HTML_STATUSES and wants_html(request):
+        return error_page(request, error.status_code)
     return JSONResponse({"error": str(error.detail)}, status_code=error.status_code, headers=error.headers)
 
 
 async def _narrate_error(request: Request, error: Exception) -> Response:
-    return JSONResponse({"error": str(error)}, status_code=getattr(error, "http_status", 400))
+    status = getattr(error, "http_status", 400)
+    if status in HTML_STATUSES and wants_html(request):
+        return error_page(request, status)
+    return JSONResponse({"error": str(error)}, status_code=status)
 
 
 async def _invalid_request(request: Request, error: Exception) -> Response:

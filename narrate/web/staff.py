@@ -23,6 +23,7 @@ from narrate import pipeline
 from narrate.article import article_from_dict
 from narrate.errors import NarrateError, NotFoundError, SourceError
 from narrate.extract.controls import without_controls
+from narrate.publishing.feed import owner_notices
 from narrate.publishing.summary import episode_summary
 from narrate.settings import DEFAULT_FEED, Settings
 from narrate.sources import summaries
@@ -292,6 +293,7 @@ def _staff_html(
         chosen_feed=chosen_feed or DEFAULT_FEED,
         root=url_root(request),
         sources=summaries(service.store),  # followed feeds and sitemaps (issue 15)
+        feed_notices=owner_notices(service.settings),
     )
     return HTMLResponse(html, status_code=status)
 

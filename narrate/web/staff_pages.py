@@ -45,6 +45,7 @@ def render_staff_page(
     root: str = "/",
     held: list[dict[str, Any]] | None = None,
     sources: list[dict[str, Any]] | None = None,
+    feed_notices: list[str] | None = None,
 ) -> str:
     """The staff page: queue an article, and the recent episodes (refreshed by staff.js).
 
@@ -54,6 +55,7 @@ def render_staff_page(
     ``chosen_feed`` is selected (after an error, with ``source``, what the user entered). ``root`` is the
     service's URL path prefix. ``held``: the summaries of episodes held for review, each with its "text", for the
     forms that approve or correct them. ``sources`` are the followed sources' summaries (narrate.sources.summaries).
+    ``feed_notices``: what a feed still lacks (its owner), shown above the form.
     """
     labels = {slug: feed_label(slug, title) for slug, title in feeds}
     rows = [dict(summary, feed_title=labels.get(str(summary.get("feed")), summary.get("feed"))) for summary in episodes]
@@ -74,6 +76,7 @@ def render_staff_page(
         chosen_feed=chosen_feed,
         held=[dict(summary, feed_title=labels.get(str(summary.get("feed")), summary.get("feed"))) for summary in held or []],
         sources=[source_row(item) for item in sources or []],
+        feed_notices=feed_notices or [],
     )
 
 

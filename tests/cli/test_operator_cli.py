@@ -156,18 +156,21 @@ def test_episodes_into_a_pipe_closed_early_ends_quietly(env: dict[str, str], tmp
 
 def test_feed_create_names_every_missing_field_at_once(env: dict[str, str]) -> None:
     example = ("narrate feed create research --title 'Research, read aloud' --description 'Our papers as audio' "
-               "--author 'Policy Centre' --category Science")  # fmt: skip
+               "--author 'Policy Centre' --category Science --owner-name 'Audio desk' --owner-email audio@example.org")  # fmt: skip
     assert refused(narrate(env, "feed", "create", "research"), 3) == (
-        f"feed 'research' needs --title, --description, --author and --category, e.g. {example}")
+        f"feed 'research' needs --title, --description, --author, --category, --owner-name and --owner-email, "
+        f"e.g. {example}")
     assert refused(narrate(env, "feed", "create", "research", "--title", "Research", "--category", "Science",
-                           "--author", "  "), 3) == f"feed 'research' needs --description and --author, e.g. {example}"
+                           "--author", "  ", "--owner-name", "Desk", "--owner-email", "desk@example.org"), 3) == (
+        f"feed 'research' needs --description and --author, e.g. {example}")
     # Nothing was written, and no second feed called "Narrate" appeared.
     assert not (Path(env["NARRATE_HOME"]) / "narrate.toml").exists()
     assert narrate(env, "feed", "list").stdout == "main             Narrate\n"
     assert not (Path(env["NARRATE_HOME"]) / "public/feeds/research.xml").exists()
 
     created = narrate(env, "feed", "create", "research", "--title", "Research", "--description", "Papers.",
-                      "--author", "Policy Centre", "--category", "Science")  # fmt: skip
+                      "--author", "Policy Centre", "--category", "Science", "--owner-name", "Audio desk",
+                      "--owner-email", "audio@example.org")  # fmt: skip
     assert created.returncode == 0, created.stderr
     assert narrate(env, "feed", "list").stdout == "main             Narrate\nresearch         Research\n"
     assert refused(narrate(env, "feed", "edit", "research", "--title", "", "--description", " "), 3) == (
@@ -192,7 +195,8 @@ def test_feed_create_names_every_missing_field_at_once(env: dict[str, str]) -> N
 )
 def test_a_bad_category_lists_the_valid_ones(env: dict[str, str], options: list[str], message: str) -> None:
     for command in (["feed", "edit", "main"], ["feed", "create", "world", "--title", "World", "--description", "News.",
-                                               "--author", "Desk"]):  # fmt: skip
+                                               "--author", "Desk", "--owner-name", "Desk",
+                                               "--owner-email", "desk@example.org"]):  # fmt: skip
         slug = command[2]
         assert refused(narrate(env, *command, *options), 3) == f"feed {slug!r}: {message}"
     assert not (Path(env["NARRATE_HOME"]) / "narrate.toml").exists()

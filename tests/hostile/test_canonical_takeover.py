@@ -8,6 +8,7 @@ fetched address identifies the article. The site here answers as 127.0.0.1 and a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,15 +41,19 @@ def canonical(url: str) -> str:
 
 
 def items(home: Path) -> dict[str, tuple[str, str, str]]:
-    """guid -> (title, link, enclosure URL) of every item in the main feed."""
+    """guid -> (title, the original article's link, enclosure URL) of every item in the main feed.
+
+    The item's <link> is its episode page; the show notes name the original article."""
     root = etree.fromstring((home / "public/feeds/main.xml").read_bytes())
     found = {}
     for item in root.iter("item"):
         enclosure = item.find("enclosure")
         assert enclosure is not None
+        assert re.fullmatch(r"https?://\S+/episodes/[0-9a-f]+/", item.findtext("link") or ""), item.findtext("link")
+        original = re.search(r"Read the original article: (\S+)", item.findtext("description") or "")
         found[item.findtext("guid") or ""] = (
             item.findtext("title") or "",
-            item.findtext("link") or "",
+            original.group(1) if original else "",
             enclosure.get("url"),
         )
     return found

@@ -66,7 +66,8 @@ def published() -> Iterator[tuple[Path, str]]:
         assert done.returncode == 0, (args, done.stderr)
 
     narrate("feed", "create", "research", "--title", "Research, read aloud", "--description", "Papers as audio.",
-            "--author", "Policy Centre", "--owner-email", "audio@example.org", "--category", "News")
+            "--author", "Policy Centre", "--owner-name", "Audio desk", "--owner-email", "audio@example.org",
+            "--category", "News")
     narrate("add", str(top / "ferry.txt"))
     narrate("add", str(top / "ferry.txt"))  # re-rendered in place: files replaced, not only created
     narrate("add", str(top / "library.md"), "--feed", "research")

@@ -73,7 +73,7 @@ def test_feed_page_lists_published_episodes_with_date_and_duration(settings: Set
     ]
     assert items[0].xpath(".//time/@datetime") == ["2024-03-01"]
     assert text_of(items[1].xpath("p[not(@class)]")[0]) == "The council voted on Tuesday."
-    assert page.xpath("//script[not(@src)]|//style|//*[@style]") == []
+    assert page.xpath("//script[not(@src) and not(@type='application/ld+json')]|//style|//*[@style]") == []
 
 
 def test_assets_are_copied_and_rewritten_only_when_changed(settings: Settings) -> None:
@@ -106,4 +106,4 @@ def test_pages_link_existing_assets_by_content_version(settings: Settings) -> No
             url = urljoin(page_url, src).split("?")[0]
             assert url.startswith(f"{BASE_URL}/assets/"), (relative, src)
             assert (settings.public_dir / url.removeprefix(BASE_URL + "/")).is_file(), (relative, src)
-        assert all(s.get("defer") is not None for s in page.xpath("//script"))
+        assert all(s.get("defer") is not None for s in page.xpath("//script[@src]"))

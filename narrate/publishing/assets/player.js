@@ -8,11 +8,13 @@
   if (!audio) {
     return;
   }
-  const sentences = Array.from(document.querySelectorAll(".transcript a[data-start]"));
-  const starts = sentences.map((link) => parseFloat(link.dataset.start));
+  // Everything in the transcript that is heard at a time: sentences, and the headings' text (never links).
+  const sentences = Array.from(document.querySelectorAll(".transcript [data-start]"));
+  const starts = sentences.map((element) => parseFloat(element.dataset.start));
   // Seeking lands a hair before a cue's start on some codecs; count that as being in the cue.
   const TOLERANCE = 0.05;
   let current = null;
+  const roving = transcriptLinks();
 
   function sentenceAt(seconds) {
     let low = 0;
@@ -40,6 +42,7 @@
     }
     if (next) {
       next.setAttribute("aria-current", "true");
+      roving.follow(next);
     }
     current = next;
   }
@@ -53,7 +56,7 @@
   }
 
   document.addEventListener("click", (event) => {
-    const link = event.target.closest("a[data-start]");
+    const link = event.target.closest("a[href][data-start]");
     if (!link) {
       return;
     }
@@ -98,6 +101,63 @@
     audio.addEventListener("ratechange", showRate);
     showRate();
     speeds.hidden = false;
+  }
+
+  // The transcript's sentences become links, and the whole transcript one Tab stop (a roving tabindex, as in
+  // the WAI-ARIA Authoring Practices): the arrow keys move between sentences, Home and End to either end, so
+  // a long article costs a keyboard user one stop on the way to what follows it, not hundreds.
+  function transcriptLinks() {
+    const links = Array.from(document.querySelectorAll(".transcript a.sentence[data-fragment]"));
+    const position = new Map(links.map((link, index) => [link, index]));
+    let stop = null;
+    const setStop = (link) => {
+      if (stop) {
+        stop.tabIndex = -1;
+      }
+      stop = link;
+      stop.tabIndex = 0;
+    };
+    for (const link of links) {
+      link.setAttribute("href", "#" + link.dataset.fragment);
+      link.tabIndex = -1;
+    }
+    if (links.length) {
+      setStop(links[0]);
+    }
+    const container = document.querySelector(".transcript");
+    if (container && links.length) {
+      container.addEventListener("keydown", (event) => {
+        const index = position.get(event.target);
+        if (index === undefined || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) {
+          return;
+        }
+        const moves = {
+          ArrowDown: index + 1, ArrowRight: index + 1, ArrowUp: index - 1, ArrowLeft: index - 1,
+          Home: 0, End: links.length - 1,
+        };
+        if (!(event.key in moves)) {
+          return;
+        }
+        event.preventDefault();
+        const next = links[Math.min(Math.max(moves[event.key], 0), links.length - 1)];
+        setStop(next);
+        next.focus();
+      });
+      // A click, or a screen reader's cursor, that focuses a sentence makes it the transcript's Tab stop.
+      container.addEventListener("focusin", (event) => {
+        if (position.has(event.target) && event.target !== stop) {
+          setStop(event.target);
+        }
+      });
+    }
+    return {
+      // While focus is elsewhere, Tab into the transcript lands on the sentence being heard.
+      follow(element) {
+        if (position.has(element) && !(container && container.contains(document.activeElement))) {
+          setStop(element);
+        }
+      },
+    };
   }
 
   for (const help of document.querySelectorAll("[data-transcript-help]")) {
