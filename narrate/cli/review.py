@@ -11,7 +11,6 @@ from pathlib import Path
 from narrate.cli.add import check_queue, render
 from narrate.errors import SourceError
 from narrate.settings import Settings
-from narrate.store import Store
 
 
 def review_arguments(listing: argparse.ArgumentParser) -> None:
@@ -33,6 +32,8 @@ def review_arguments(listing: argparse.ArgumentParser) -> None:
 
 
 def cmd_approve(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.store import Store
+
     from narrate import pipeline
 
     check_queue(args, settings)
@@ -41,6 +42,8 @@ def cmd_approve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.store import Store
+
     from narrate import pipeline
 
     check_queue(args, settings)
@@ -51,6 +54,8 @@ def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_text(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.store import Store
+
     from narrate.article import article_from_dict
 
     episode = Store(settings.db_url, settings.public_dir).get(args.id)

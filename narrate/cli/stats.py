@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from narrate.settings import Settings
-from narrate.store import Store
 
 if TYPE_CHECKING:
     from narrate.stats import EpisodeFigures, Period
@@ -28,6 +27,7 @@ def days_argument(value: str) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.stats import Period, daily_totals, episode_figures
+    from narrate.store import Store
 
     if args.feed:
         settings.feed(args.feed)  # an unknown feed is refused with how to create it
