@@ -62,6 +62,7 @@ def _days_with_downloads(figures: list[EpisodeFigures]) -> Period | None:
 
 def cmd_stats_import(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.stats import import_log
+    from narrate.store import Store
 
     store = Store(settings.db_url, settings.public_dir)
     log = Path(args.logfile)
