@@ -286,7 +286,18 @@ def _is_repeated(index: int, blocks: list[Block], words: list[set[str]], holders
         for other in holders.get(word, []):
             if other != index and len(blocks[other].text) > len(block.text):
                 shared[other] = shared.get(other, 0) + 1
-    return any(count >= _PULL_QUOTE_SHARE * len(own) for count in shared.values())
+    # A pull quote lifts a passage, so it opens with the passage's words. A line that opens with words of its own
+    # ("The Square is currently streaming on Hulu...") beside a longer one ("Ingrid Goes West is currently
+    # streaming on Hulu...") is one line of a template, each saying something new: a list of films, each with
+    # where to watch it, lost most of those lines.
+    first = _first_content_word(block.text)
+    return any(
+        count >= _PULL_QUOTE_SHARE * len(own) and first in words[other] for other, count in shared.items()
+    )
+
+
+def _first_content_word(text: str) -> str:
+    return next((word for word in re.findall(r"\w+", text.casefold()) if word not in _FUNCTION_WORDS), "")
 
 
 def _content_words(text: str) -> set[str]:

@@ -31,6 +31,7 @@ _KEPT_POST = "data-narrate-post"
 _WRAPPER_LEVELS = 3
 _LEAD_IN = re.compile(r":[\s\"'”’)]*$")
 _INVISIBLE = {"script", "style", "noscript", "template", "br"}
+_BLOCK_IN_ITEM = {"p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
 _LAYOUT_CONTENT = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "form", "article"}
 # A data table's cell holds a figure or a phrase; a cell holding paragraphs of prose is page layout.
 _DATA_CELL_MAX_WORDS = 50
@@ -104,11 +105,47 @@ def _names_columns(table: HtmlElement) -> bool:
 
 
 def _unwrap_table(table: HtmlElement) -> None:
+    for cell in _own_cells(table):
+        for item in list(cell.iter("li")):
+            _paragraph_in_item(item)
     rows = table.xpath("./tr | ./*/tr")
     for element in [*_own_cells(table), *rows, *table.xpath("./thead | ./tbody | ./tfoot"), table]:
         element.tag = "div"
         for name in ("colspan", "rowspan", "width", "valign", "align", "bgcolor"):
             element.attrib.pop(name, None)
+
+
+def _paragraph_in_item(item: HtmlElement) -> None:
+    """Set a list item's own words in a paragraph inside it: "<li>text</li>" becomes "<li><p>text</p></li>".
+
+    An unwrapped layout table leaves its lists loose on a page with no article container, and trafilatura reads
+    loose paragraphs there but drops loose lists: the replies listed in a cell of an old essay were lost. In a
+    paragraph inside the item, the words are read either way; where trafilatura keeps the list, the item's text
+    is the same. Items of links and nothing else (a menu in a side column) stay as they are.
+    """
+    inline = []
+    for child in item:
+        if isinstance(child.tag, str) and child.tag in _BLOCK_IN_ITEM:
+            break
+        inline.append(child)
+    words = " ".join([item.text or ""] + [_text_outside_links(child) for child in inline]).split()
+    if not words:
+        return
+    paragraph = item.makeelement("p", {})
+    paragraph.text = item.text
+    item.text = None
+    for child in inline:
+        paragraph.append(child)  # moves it, with its tail
+    item.insert(0, paragraph)
+
+
+def _text_outside_links(element: HtmlElement) -> str:
+    if not isinstance(element.tag, str):
+        return element.tail or ""
+    if element.tag == "a":
+        return element.tail or ""
+    inner = (element.text or "") + "".join(_text_outside_links(child) for child in element)
+    return inner + (element.tail or "")
 
 
 def _is_note(element: HtmlElement, classes: set[str]) -> bool:

@@ -102,6 +102,68 @@ def test_a_deals_page_keeps_the_description_under_each_item_headline() -> None:
             assert f"{name}{description[:2]}" not in text  # never glued into one word
 
 
+# -- lists in the cells of a layout table -------------------------------------------------------------------------
+
+REPLIES = ["Fans were bought for every classroom on the top floors.", "The district kept the windows open at night."]
+ANSWERS = ["We measured every room in June; and", "we will publish the list in July."]
+
+
+def layout_table_page(container: bool) -> str:
+    """An old page: the article's start in a two-cell layout table, lists in both cells (one nested in another)."""
+    table = (
+        f"<table width='90%' cellpadding='20' bgcolor='#FEFFE6'><tr><td><p>{P1}</p><ul>"
+        + "".join(f"<li>{reply}<p></p></li>" for reply in REPLIES)
+        + f"</ul></td><td><p>{P2}</p><ul><ul type='A'>"
+        + "".join(f"<li>{answer}</li>" for answer in ANSWERS)
+        + f"</ul></ul><p>{P3}</p></td></tr></table><p>{P4}</p>"
+    )
+    if container:
+        return page(table)
+    return (
+        "<!DOCTYPE html><html><head><title>heat</title></head><body>"
+        f"<p align='center'><font size='+3'><b>Schools Brace for Heat</b></font></p>{table}</body></html>"
+    )
+
+
+@pytest.mark.parametrize("container", [False, True], ids=["loose-page", "in-article"])
+def test_lists_in_a_layout_tables_cells_are_read(container: bool) -> None:
+    texts = [text for _, text in blocks(layout_table_page(container))]
+    for line in [P1, *REPLIES, P2, *ANSWERS, P3, P4]:
+        assert line in texts
+    assert texts.index(REPLIES[0]) < texts.index(P2) < texts.index(ANSWERS[1]) < texts.index(P3)
+
+
+def test_a_list_in_a_layout_table_inside_an_article_stays_a_list() -> None:
+    kinds = dict((text, kind) for kind, text in blocks(layout_table_page(container=True)))
+    assert [kinds[reply] for reply in REPLIES] == ["list_item", "list_item"]
+
+
+# -- lines of a template under item headlines ---------------------------------------------------------------------
+
+
+def test_where_to_watch_lines_under_each_item_are_read_though_they_share_their_words() -> None:
+    """A list of films, each with a short line of where to watch it: not pull quotes of one another."""
+    films = [
+        ("Harbor Lights", "A ferry captain retires after forty years and finds that the town has changed its mind."),
+        ("The Long Field", "Two sisters inherit a farm in the middle of a drought and disagree about most of it."),
+        ("Night Shift", "A nurse on the night shift keeps a ward running through a storm that cuts the power."),
+    ]
+    where = [
+        "Harbor Lights is currently streaming on Hulu and available to digitally rent on Google Play and YouTube.",
+        "The Long Field is currently streaming on Netflix and available to digitally rent on iTunes, Vudu, "
+        "Amazon, YouTube, and Google Play.",
+        "Night Shift is currently streaming on Hulu and available to digitally rent on YouTube and Google Play.",
+    ]
+    video = "<div><div style='position: relative'><iframe src='https://www.youtube.com/embed/x'></iframe></div></div>"
+    items = "".join(
+        f"<h3>{n}) {name}</h3>{video}<p>{description}</p><p>{line}</p>"
+        for n, ((name, description), line) in enumerate(zip(films, where, strict=True), start=1)
+    )
+    texts = [text for _, text in blocks(page(f"<p>{P1}</p>{items}<p>{P2}</p>"))]
+    for line in where:
+        assert line in texts
+
+
 # -- embedded posts a lead-in introduces --------------------------------------------------------------------------
 
 
