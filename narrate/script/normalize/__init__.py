@@ -15,10 +15,11 @@ tags and bill numbers before dotted initialisms ("D-N.M.", "H.R."), abbreviation
 from __future__ import annotations
 
 from narrate.script.normalize.abbreviations import expand_abbreviations
-from narrate.script.normalize.acronyms import WORD_ACRONYMS, _acronym_readings, _is_headline, read_acronyms, spelled
+from narrate.script.normalize.acronyms import WORD_ACRONYMS, _acronym_readings, _is_headline, read_acronyms
 from narrate.script.normalize.addresses import expand_addresses, read_phone_numbers, reduce_urls
 from narrate.script.normalize.dates import MONTH_NAMES, read_dates, read_times
 from narrate.script.normalize.fiscal import read_fiscal_years
+from narrate.script.normalize.letters import spelled
 from narrate.script.normalize.money import read_money
 from narrate.script.normalize.numbers import _whole_numbers, expand_numbers, read_fractions
 from narrate.script.normalize.politics import expand_bill_numbers, expand_party_tags

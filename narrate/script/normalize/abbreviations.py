@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from narrate.script.normalize.acronyms import spelled
 from narrate.script.normalize.dates import MONTH_NAMES
+from narrate.script.normalize.letters import spelled
 
 _TITLES = {
     "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Prof": "Professor", "Sen": "Senator", "Sens": "Senators",

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from narrate.script.normalize.addresses import _VOWEL
+from narrate.script.normalize.letters import spelled
 
 WORD_ACRONYMS: frozenset[str] = frozenset(
     (
@@ -66,16 +67,6 @@ def _acronym_readings(text: str, shouting: bool) -> Iterator[tuple[re.Match[str]
             yield match, "emphasis"
         else:
             yield match, "letters"
-
-
-def spelled(letters: str) -> str:
-    """Letters said as letter names by every engine: "EPA" -> "E.P.A", "FBI" -> "F B I".
-
-    Spaced letters are the plainest form, but a spaced "A" is read as the article ("G A O" is said
-    "gee uh oh" by Piper); with full stops between the letters, and none after the last (which would
-    end a sentence), every engine names each letter.
-    """
-    return ".".join(letters) if "A" in letters else " ".join(letters)
 
 
 def _spoken_acronym(base: str, reading: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from narrate.script.normalize.acronyms import spelled
+from narrate.script.normalize.letters import spelled
 from narrate.script.normalize.number_words import _YEAR, _ordinal, _words
 from narrate.script.normalize.symbols import _sub_apart
 

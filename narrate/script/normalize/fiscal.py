@@ -6,9 +6,7 @@ import re
 
 from narrate.script.normalize.number_words import short_year
 
-_FISCAL_YEAR = re.compile(
-    r"\b(FYs?)\s?'?(\d{4}|\d{2})(?:\s?[-\u2013/]\s?'?(\d{4}|\d{2}))?\b(?![-\u2013.,/]\d)"
-)
+_FISCAL_YEAR = re.compile(r"\b(FYs?)\s?'?(\d{4}|\d{2})(?:\s?[-\u2013/]\s?'?(\d{4}|\d{2}))?\b(?![-\u2013.,/]\d)")
 
 
 def _year(digits: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from narrate.script.normalize.acronyms import spelled
+from narrate.script.normalize.letters import spelled
 from narrate.script.normalize.number_words import _words, _year
 
 # (spoken name, AP style abbreviation, postal code); AP spells eight states out in full.
