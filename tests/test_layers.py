@@ -24,6 +24,7 @@ RANK = {
     "finishing": 5,
     "pipeline": 6,
     "recovery": 7,
+    "listening": 4,
     "worker": 8,
     "web": 9,
     "cli": 10,
