@@ -26,7 +26,7 @@ def narrate(tmp_path: Path, *args: str, engine: str = "piper", **extra_env: str)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
     env.update(NARRATE_HOME=str(tmp_path / "home"), NARRATE_ENGINE=engine, NARRATE_ONNX_THREADS="1", **extra_env)
     command = [sys.executable, "-m", "narrate.cli", *args]
-    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(command, check=False, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 @pytest.mark.parametrize(
