@@ -27,6 +27,7 @@ RANK = {
     "sources": 6.5,
     "recovery": 7,
     "embedded": 7.5,
+    "listening": 4,
     "worker": 8,
     "web": 9,
     "cli": 10,

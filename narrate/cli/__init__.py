@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     script.add_argument("--check", action="store_true",
                         help="list words the voice may get wrong (acronyms, rare names, mixed alphabets)")
     script.add_argument("--strict", action="store_true", help="with --check: exit 2 when there are findings")
+    script.add_argument("--listen", action="store_true",
+                        help="with --check: say each name, hear it back, suggest respellings (the listen extra)")
     script.set_defaults(handler=add.cmd_script)
 
     listing = commands.add_parser("episodes", help="list episodes, newest first")

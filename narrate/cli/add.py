@@ -186,7 +186,7 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
     elif reading.notice:
         print(f"narrate: note: {reading.notice}", file=sys.stderr)
     script = pipeline.make_script(settings, reading.article, args.feed, args.engine, args.voice)
-    if args.check or args.strict:
+    if args.check or args.strict or args.listen:
         return _check(settings, script, args)
     if args.json:
         print(json.dumps(pipeline.script_to_dict(script), indent=2, ensure_ascii=False))
@@ -203,11 +203,28 @@ def _check(settings: Settings, script: Any, args: argparse.Namespace) -> int:
     from narrate.script.lexicon import feed_lexicon
 
     findings = preflight(script, feed_lexicon(settings.home, args.feed), script.language)
+    heard = _listen(settings, findings, args) if args.listen else {}
     if args.json:
-        print(json.dumps([dataclasses.asdict(f) for f in findings], indent=2, ensure_ascii=False))
+        found = [dataclasses.asdict(f) | ({"heard": dataclasses.asdict(heard[f.word])} if f.word in heard else {})
+                 for f in findings]
+        print(json.dumps(found, indent=2, ensure_ascii=False))
     else:
         for finding in findings:
             print(finding.describe())
-        print(f"{len(findings)} word(s) to check; fix with: narrate lexicon add WORD SAY --feed {args.feed}",
+        for name in heard.values():
+            print(name.describe())
+        wrong = sum(not name.right for name in heard.values())
+        listened = f"; {wrong} of {len(heard)} heard as something else" if args.listen else ""
+        print(f"{len(findings)} word(s) to check{listened}; fix with: narrate lexicon add WORD SAY --feed {args.feed}",
               file=sys.stderr)
     return 2 if findings and args.strict else 0
+
+
+def _listen(settings: Settings, findings: list[Any], args: argparse.Namespace) -> dict[str, Any]:
+    """``--listen``: each finding said by the render's voice and heard back (needs the listen extra)."""
+    from narrate import listening
+    from narrate.engines import get_engine
+
+    listener = listening.ear()  # first: without the extra, fail before any synthesis
+    engine = get_engine(args.engine or settings.engine, settings, args.voice or "")
+    return {name.word: name for name in listening.hear_names(findings, engine, listener)}

@@ -1,8 +1,9 @@
 """Pre-flight check: words the voice is likely to get wrong, found before anything is rendered.
 
 Three kinds of finding, each with where it occurs (segment index and character offset in its caption):
-acronyms the lexicon does not cover, rare proper names (by word frequency), and tokens that mix scripts
-(a Cyrillic "а" inside a Latin word reads as nonsense). Intro and outro come from templates and are not checked.
+acronyms the lexicon does not cover, rare proper names (by word frequency; a double name such as "Okonkwo-Reyes"
+is one finding), and tokens that mix scripts (a Cyrillic "а" inside a Latin word reads as nonsense). The intro
+and outro are checked too: the byline's names are spoken there.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ FAMILIAR_ACRONYMS = frozenset(
 RARE_BELOW = 3.0
 """Zipf frequency (wordfreq) under which a capitalised word counts as a rare name: "Okonkwo" 1.9, "Hanoi" 3.4."""
 
-_WORD = re.compile(r"[^\W\d_](?:[\w'’.]*\w)?")
+_WORD = re.compile(r"[^\W\d_](?:[\w'’.]*\w)?(?:-[A-Z][\w'’]*[^\W\d_])*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z0-9&]{1,6}$")
 
@@ -55,8 +56,6 @@ def preflight(script: Script, lexicon: Mapping[str, str], language: str = "en") 
     covered = {word.lower() for word in lexicon}
     found: dict[tuple[str, str], Finding] = {}
     for segment in script.segments:
-        if segment.kind in ("intro", "outro"):
-            continue
         for match in _WORD.finditer(segment.caption):
             bare = _POSSESSIVE.sub("", match.group().strip(".'’"))
             if _ACRONYM.match(bare[:-1]) and bare.endswith("s"):
@@ -77,6 +76,11 @@ def _kind(token: str, covered: set[str], language: str, zipf_frequency) -> Findi
     if _ACRONYM.match(token):
         plain = token.replace(".", "")
         return None if plain in FAMILIAR_ACRONYMS or plain in WORD_ACRONYMS else "acronym"
+    if "-" in token:
+        # A double name is said as one: it is rare when one of its names is.
+        parts = token.split("-")
+        rare = [_kind(part, covered, language, zipf_frequency) == "name" for part in parts]
+        return "name" if any(rare) and all(p[:1].isupper() and p[1:].islower() for p in parts) else None
     if token[:1].isupper() and token[1:].islower() and len(token) > 2:
         # A capital may only start a sentence: a common word in any of its forms is not a name.
         lower = token.lower()

@@ -32,7 +32,7 @@ SENTENCES = [
     # abbreviations
     ("The U.S. Senate voted today.", "The U S Senate voted today."),
     ("Troops left the U.K. and the U.N. stayed.", "Troops left the U K and the U N stayed."),
-    ("Aid to the U.S.-Mexico border grew.", "Aid to the U S-Mexico border grew."),
+    ("Aid to the U.S.-Mexico border grew.", "Aid to the U S Mexico border grew."),
     ("They moved back to the U.S.", "They moved back to the U S."),
     ("Dr. Ruiz testified on Tuesday.", "Doctor Ruiz testified on Tuesday."),
     ("The clinic is on Elm Dr. near the park.", "The clinic is on Elm Drive near the park."),
@@ -114,7 +114,7 @@ SENTENCES = [
     ("Thanks \u2764\ufe0f\U0001f44d\U0001f3fd", "Thanks"),
     # times and phone numbers
     ("The meeting starts at 3:30 p.m.", "The meeting starts at three thirty P M."),
-    ("Doors open at 9am.", "Doors open at nine A M."),
+    ("Doors open at 9am.", "Doors open at nine A.M."),
     ("It ends at 10:00.", "It ends at ten o'clock."),
     ("The flight is at 7:05.", "The flight is at seven oh five."),
     ("Call (202) 555-0100 now.", "Call two zero two, five five five, zero one zero zero now."),

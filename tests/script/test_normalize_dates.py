@@ -7,7 +7,7 @@ from narrate.script.normalize import read_dates, read_times
 
 def test_read_times_leaves_ratios_and_durations() -> None:
     assert read_times("At 9:05 a.m. the 3:1 vote, a 2:03:45 marathon.") == (
-        "At nine oh five A M the 3:1 vote, a 2:03:45 marathon."
+        "At nine oh five A.M the 3:1 vote, a 2:03:45 marathon."
     )
 
 

@@ -6,7 +6,8 @@ language-neutral steps and whole numbers in words from num2words, when it knows 
 Every number word comes from num2words; the steps only decide how a number is read (as a year,
 an ordinal, digit by digit, a fraction).
 
-The order matters: phone numbers go before ranges (a hyphen inside "555-0143" is no range), party
+The order matters: phone numbers, fiscal years and grades go before ranges (a hyphen inside "555-0143" is no
+range, "FY2025-26" and "K-3" are read their own way), party
 tags and bill numbers before dotted initialisms ("D-N.M.", "H.R."), abbreviations before numbers
 ("Feb. 6"), and acronyms last, so that letters written out by earlier steps are not spelled again.
 """
@@ -17,11 +18,14 @@ from narrate.script.normalize.abbreviations import expand_abbreviations
 from narrate.script.normalize.acronyms import WORD_ACRONYMS, _acronym_readings, _is_headline, read_acronyms
 from narrate.script.normalize.addresses import expand_addresses, read_phone_numbers, reduce_urls
 from narrate.script.normalize.dates import MONTH_NAMES, read_dates, read_times
+from narrate.script.normalize.fiscal import read_fiscal_years
+from narrate.script.normalize.letters import spelled
 from narrate.script.normalize.money import read_money
 from narrate.script.normalize.numbers import _whole_numbers, expand_numbers, read_fractions
 from narrate.script.normalize.politics import expand_bill_numbers, expand_party_tags
 from narrate.script.normalize.punctuation import _keep_final_stop, drop_emoji, plain_punctuation, symbols_apart, tidy
-from narrate.script.normalize.ranges import expand_dashes, expand_ellipses
+from narrate.script.normalize.ranges import expand_dashes, expand_ellipses, read_grade_ranges
+from narrate.script.normalize.roads import read_road_numbers
 from narrate.script.normalize.roman_numerals import read_roman_numerals
 from narrate.script.normalize.symbols import expand_symbols
 from narrate.script.normalize.units import read_units
@@ -43,13 +47,17 @@ __all__ = [
     "plain_punctuation",
     "read_acronyms",
     "read_dates",
+    "read_fiscal_years",
     "read_fractions",
+    "read_grade_ranges",
     "read_money",
     "read_phone_numbers",
+    "read_road_numbers",
     "read_roman_numerals",
     "read_times",
     "read_units",
     "reduce_urls",
+    "spelled",
     "tidy",
 ]
 
@@ -58,9 +66,11 @@ def _english_steps(text: str) -> str:
     """Every English step but the acronyms and the clean-up."""
     spoken = reduce_urls(drop_emoji(plain_punctuation(text)))
     spoken = read_phone_numbers(spoken)
+    spoken = read_grade_ranges(read_fiscal_years(spoken))
     spoken = expand_ellipses(expand_dashes(spoken))
     spoken = expand_party_tags(spoken)
     spoken = expand_bill_numbers(spoken)
+    spoken = read_road_numbers(spoken)
     spoken = expand_abbreviations(spoken)
     spoken = expand_addresses(spoken)
     spoken = expand_symbols(spoken)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from narrate.script.normalize.dates import MONTH_NAMES
+from narrate.script.normalize.letters import spelled
 
 _TITLES = {
     "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Prof": "Professor", "Sen": "Senator", "Sens": "Senators",
@@ -38,7 +39,7 @@ _MONTH_ABBREVIATIONS = {name[:3]: name for name in MONTH_NAMES} | {"Sept": "Sept
 _MONTH_ABBREVIATION = re.compile(r"\b(" + "|".join(_MONTH_ABBREVIATIONS) + r")\.(?=\s*\d)")
 _SAINT_STREET = re.compile(r"\bSt\.(\s+[A-Z])?")
 _DOCTOR_DRIVE = re.compile(r"(\b[A-Z0-9][\w']*\s+)?\bDr\.(\s+[A-Z])?")
-_INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}(-(?=[^\W\d_]))?")
 _INITIAL = re.compile(r"\b([A-Z])\.(?=\s+[A-Z])")
 
 
@@ -62,8 +63,15 @@ def _apart(match: re.Match[str], spoken: str) -> str:
     return spoken + " " if match.group().endswith(".") and following.isalnum() else spoken
 
 
+def _initialism(match: re.Match[str]) -> str:
+    # "U.S.-North Korea": after spelled letters a hyphen would run them into the word, so it becomes a space.
+    letters = match.group().removesuffix("-").replace(".", "").upper()
+    return spelled(letters) + (" " if match.group(1) else "")
+
+
 def expand_abbreviations(text: str) -> str:
-    """Titles, Latin abbreviations, "No. 5", month abbreviations in dates and dotted initialisms ("U.S." -> "U S")."""
+    """Titles, Latin abbreviations, "No. 5", month abbreviations in dates and dotted initialisms ("U.S." -> "U S",
+    "U.N.-backed" -> "U N backed", "N.A.A.C.P." -> "N.A.A.C.P", see spelled)."""
     text = _VERSUS.sub("versus", text)
     if "." not in text:
         return text  # every other abbreviation has a full stop
@@ -73,5 +81,5 @@ def expand_abbreviations(text: str) -> str:
     for pattern, spoken in _PHRASES:
         text = pattern.sub(lambda m: _apart(m, spoken), text)  # noqa: B023 (used at once, in this iteration)
     text = _MONTH_ABBREVIATION.sub(lambda m: _MONTH_ABBREVIATIONS[m.group(1)], text)
-    text = _INITIALISM.sub(lambda m: " ".join(m.group().replace(".", "").upper()), text)
+    text = _INITIALISM.sub(_initialism, text)
     return _INITIAL.sub(r"\1", text)

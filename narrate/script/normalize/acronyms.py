@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from narrate.script.normalize.addresses import _VOWEL
+from narrate.script.normalize.letters import spelled
 
 WORD_ACRONYMS: frozenset[str] = frozenset(
     (
@@ -70,7 +71,7 @@ def _acronym_readings(text: str, shouting: bool) -> Iterator[tuple[re.Match[str]
 
 def _spoken_acronym(base: str, reading: str) -> str:
     if reading == "letters":
-        return " ".join(base)
+        return spelled(base)
     if reading == "word":
         return base.capitalize()
     if reading == "emphasis":
@@ -79,7 +80,8 @@ def _spoken_acronym(base: str, reading: str) -> str:
 
 
 def read_acronyms(text: str, shouting: bool | None = None) -> str:
-    """ALL-CAPS tokens: "EPA's" -> "E P A's", "NGOs" -> "N G Os", "NATO" -> "Nato" (see WORD_ACRONYMS).
+    """ALL-CAPS tokens: "EPA's" -> "E.P.A's", "NGOs" -> "N G Os", "NATO" -> "Nato" (see WORD_ACRONYMS and spelled);
+    "EPA-approved" -> "E.P.A approved".
 
     ``shouting`` says the whole text is a headline in capitals; by default it is when ``text`` has
     two or more capitalised words and no lowercase letter. A lone "EPA" is an acronym, not a headline,
@@ -92,5 +94,11 @@ def read_acronyms(text: str, shouting: bool | None = None) -> str:
     for match, reading in _acronym_readings(text, shouting):
         parts.append(text[end : match.start()] + _spoken_acronym(match.group(1), reading) + (match.group(2) or ""))
         end = match.end()
+        if reading == "letters" and _HYPHEN_WORD.match(text, end):
+            parts.append(" ")  # "EPA-approved": the voice runs spelled letters and a hyphenated word together
+            end += 1
     parts.append(text[end:])
     return "".join(parts)
+
+
+_HYPHEN_WORD = re.compile(r"-(?=[^\W\d_])")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from narrate.script.normalize.letters import spelled
 from narrate.script.normalize.number_words import _digit_by_digit
 
 
@@ -44,7 +45,7 @@ _WORD_LABELS = frozenset({"com", "org", "net", "gov", "co", "info", "biz"})
 
 def _spoken_label(label: str) -> str:
     if label.isalpha() and label.lower() not in _WORD_LABELS and (len(label) <= 3 or not _VOWEL.search(label)):
-        return " ".join(label.upper())
+        return spelled(label.upper())
     return label
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from narrate.script.normalize.letters import spelled
 from narrate.script.normalize.number_words import _YEAR, _ordinal, _words
 from narrate.script.normalize.symbols import _sub_apart
 
@@ -17,8 +18,8 @@ MONTH_NAMES = (
 
 _NOON = re.compile(r"\b12(?::00)?\s?(noon|midnight)\b", re.IGNORECASE)
 _CLOCK_SUFFIX = re.compile(r"\b(\d{1,2})\s?([ap])\.?m\b\.?", re.IGNORECASE)
-_SUFFIX_RANGE = re.compile(r"(?<=[AP] M)\s?[-\u2013]\s?(?=\d)")
-_TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)\b(?!:\d)(\s?[AP] M\b)?")
+_SUFFIX_RANGE = re.compile(r"(?<=[AP][ .]M)\s?[-\u2013]\s?(?=\d)")
+_TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)\b(?!:\d)(\s?[AP][ .]M\b)?")
 
 
 def _time(match: re.Match[str]) -> str:
@@ -34,9 +35,9 @@ def _time(match: re.Match[str]) -> str:
 
 
 def read_times(text: str) -> str:
-    """Clock times: "3:30 p.m." -> "three thirty P M", "9am" -> "nine A M", "14:00" -> "fourteen hundred"."""
+    """Clock times: "3:30 p.m." -> "three thirty P M", "9am" -> "nine A.M", "14:00" -> "fourteen hundred"."""
     text = _NOON.sub(lambda m: m.group(1).lower(), text)
-    text = _CLOCK_SUFFIX.sub(lambda m: f"{m.group(1)} {m.group(2).upper()} M", text)
+    text = _CLOCK_SUFFIX.sub(lambda m: f"{m.group(1)} {spelled(m.group(2).upper() + 'M')}", text)
     text = _SUFFIX_RANGE.sub(" to ", text)
     return _sub_apart(_TIME, _time, text)
 

@@ -45,6 +45,11 @@ def _year(number: int) -> str:
     return _words(number, to="year")
 
 
+def short_year(digits: str) -> str:
+    """A year's last two digits as said: "25" -> "twenty-five", "05" -> "oh-five"."""
+    return f"oh-{_words(int(digits))}" if digits.startswith("0") else _words(int(digits))
+
+
 def _plural(words: str) -> str:
     head, _, last = words.rpartition(" ")
     last = last[:-1] + "ies" if last.endswith("y") else last + "s"

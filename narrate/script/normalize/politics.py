@@ -1,9 +1,10 @@
-"""US state names, party tags ("D-N.M.") and congressional bill numbers ("H.R. 4471"), in English."""
+"""US state names, party tags ("D-N.M.") and bill numbers ("H.R. 4471", "Senate Bill 412"), in English."""
 
 from __future__ import annotations
 
 import re
 
+from narrate.script.normalize.letters import spelled
 from narrate.script.normalize.number_words import _words, _year
 
 # (spoken name, AP style abbreviation, postal code); AP spells eight states out in full.
@@ -91,6 +92,22 @@ def _bill(match: re.Match[str]) -> str:
     return f"{prefix} {_year(number) if number < 10000 else _words(number)}"
 
 
+# State bills: "Senate Bill 412", "Assembly Bill 5", "House File 2", "SB 412", "H.B. 1234", "LB 574" (Nebraska).
+_STATE_BILL = re.compile(
+    r"\b((?:Senate|House|Assembly) (?:Bill|File|Joint Resolution|Concurrent Resolution|Resolution)s?"
+    r"|(?:[SHAL]\.?\s?[BF]\.?))\s?(\d{1,5})\b(?![.,]\d)"
+)
+
+
+def _state_bill(match: re.Match[str]) -> str:
+    designation, number = match.group(1), int(match.group(2))
+    if " " not in designation:
+        designation = spelled(designation.replace(".", "").replace(" ", ""))
+    return f"{designation} {_year(number) if number < 10000 else _words(number)}"
+
+
 def expand_bill_numbers(text: str) -> str:
-    """Congressional bill numbers: "H.R. 4471" -> "H R forty-four seventy-one", "S.J.Res. 5" -> "S J Res five"."""
-    return _BILL.sub(_bill, text)
+    """Bill numbers said in pairs, as people say them: "H.R. 4471" -> "H R forty-four seventy-one",
+    "S.J.Res. 5" -> "S J Res five", "Senate Bill 412" -> "Senate Bill four twelve", "SB 412" -> "S B four twelve"."""
+    text = _BILL.sub(_bill, text)
+    return _STATE_BILL.sub(_state_bill, text)

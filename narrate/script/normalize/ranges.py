@@ -1,10 +1,11 @@
-"""Ranges, dashes and ellipses: "2002\u20132003" is "2002 to 2003"; other dashes and ellipses are pauses."""
+"""Ranges, dashes and ellipses: "2002\u20132003" is "2002 to 2003", "K-3" is "K through 3"; other dashes and
+ellipses are pauses."""
 
 from __future__ import annotations
 
 import re
 
-from narrate.script.normalize.number_words import _INTEGER, _YEAR, _number
+from narrate.script.normalize.number_words import _INTEGER, _YEAR, _number, short_year
 
 _SHORT_YEAR_RANGE = re.compile(rf"(?<![\w.,])({_YEAR})[-\u2013](\d\d)\b(?![-\u2013]\d)")
 _NUMBER_RANGE = re.compile(r"(?<=\d)\s*\u2013\s*(?=[$\u20ac\u00a3]?\d)")
@@ -24,10 +25,30 @@ def _word_dash(match: re.Match[str]) -> str:
 
 def _short_year_range(match: re.Match[str], to_word: str) -> str:
     # "2019-20" is a season, "1939-45" a war; "2019-12" is no range (a month, or a code).
+    # The second year is said as written: "2021-22" is "twenty twenty-one to twenty-two".
     year, short = match.groups()
     if int(short) <= int(year[2:]):
         return match.group()
-    return f"{year} {to_word} {year[:2]}{short}"
+    return f"{year} {to_word} {short_year(short)}"
+
+
+# School grades: "K-3", "K\u201312", "pre-K-5", "PreK\u20138" and "grades 4-8" are read "K through 3", "grades 4 through 8".
+_GRADE = r"(?:1[0-2]|[1-9])"
+_KINDERGARTEN_RANGE = re.compile(rf"(?<![\w-])((?:[Pp]re-?)?K)\s?[-\u2013]\s?({_GRADE})\b(?![-\u2013.,/]\d)")
+_GRADES_RANGE = re.compile(rf"\b([Gg]rades?)\s({_GRADE})\s?[-\u2013]\s?({_GRADE})\b(?![-\u2013.,/]\d)")
+_PRE_K = re.compile(r"(?<![\w-])[Pp]re-?K\b")
+
+
+def _grades_range(match: re.Match[str]) -> str:
+    word, first, last = match.groups()
+    return f"{word} {first} through {last}" if int(first) < int(last) else match.group()
+
+
+def read_grade_ranges(text: str) -> str:
+    """School grades: "K-3" -> "K through 3", "PreK-12" -> "pre-K through 12", "grades 4\u20138" -> "grades 4 through 8"."""
+    text = _KINDERGARTEN_RANGE.sub(lambda m: f"{'pre-K' if len(m.group(1)) > 1 else 'K'} through {m.group(2)}", text)
+    text = _GRADES_RANGE.sub(_grades_range, text)
+    return _PRE_K.sub("pre-K", text)
 
 
 def _hyphen_range(match: re.Match[str], to_word: str) -> str:
