@@ -9,8 +9,8 @@ of an hour here; assembly only reads the parts, so repeating them costs it exact
 
 Each assembly runs in a child process that does nothing else: its peak RSS is the assembly's own, and
 ffmpeg's peak (a grandchild) is reported beside it. A worker also holds the Piper voice: the peak of this
-process after synthesising (voice loaded, as in a worker) is printed too, to add up a worker's peak. Prints one row per length, then time = a + b * minutes
-and memory = a + b * minutes with R^2, and the 120/10 ratios (a linear cost gives 12 for time).
+process after synthesising (voice loaded, as in a worker) is printed too, to add up a worker's peak. Prints one row
+per length, then time = a + b * minutes and memory = a + b * minutes with R^2, and the 120/10 ratios (a linear cost gives 12 for time).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from feeds.text import one_line
 from feeds.errors import FeedError
+from feeds.text import one_line
 
 CHAPTERS_VERSION = "1.2.0"
 

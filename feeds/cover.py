@@ -6,8 +6,8 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
-from feeds.text import one_line
 from feeds.errors import FeedError
+from feeds.text import one_line
 
 # White on deep navy: contrast ratio about 16:1, legible as a thumbnail too.
 BACKGROUND = (20, 33, 61)

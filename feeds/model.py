@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from feeds.text import one_line, strip_control
 from feeds.errors import FeedError
+from feeds.text import one_line, strip_control
 
 
 def _require_absolute_url(url: str, what: str) -> None:

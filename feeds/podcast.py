@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from feedgen.ext.base import BaseExtension
 from lxml import etree
+
 from feeds.errors import FeedError
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from feeds.errors import FeedError
 from feeds.model import Channel, Item
 from feeds.podcast import ITUNES_NS, PODCAST_NS, AppleExtension, PodcastIndexExtension, podcast_guid
 from feeds.text import fit_bytes, one_line, strip_control
-from feeds.errors import FeedError
 
 # Apple's limit for the show description.
 DESCRIPTION_LIMIT_BYTES = 4000

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from feeds.text import one_line
 from feeds.errors import FeedError
+from feeds.text import one_line
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,14 @@ from narrate.engines.pool import fill
 from narrate.errors import ConfigError, NotFoundError, SourceError
 from narrate.extract.canonical import with_trusted_canonical
 from narrate.extract.completeness import corrected_article
-from narrate.finishing import RenderContext, publish_episode, render_files, render_fingerprint, script_from_dict, script_to_dict
+from narrate.finishing import (
+    RenderContext,
+    publish_episode,
+    render_files,
+    render_fingerprint,
+    script_from_dict,
+    script_to_dict,
+)
 from narrate.publishing import pages
 from narrate.publishing.feed import check_publishable
 from narrate.publishing.files import remove

@@ -17,7 +17,14 @@ import imageio_ffmpeg
 import pytest
 
 from narrate.errors import (
-    INTERNAL_ERROR, AudioError, ConfigError, EngineError, NotFoundError, PublishError, SourceError, UnavailableError,
+    INTERNAL_ERROR,
+    AudioError,
+    ConfigError,
+    EngineError,
+    NotFoundError,
+    PublishError,
+    SourceError,
+    UnavailableError,
 )  # fmt: skip
 from tests.support.gtts_server import GttsServer
 

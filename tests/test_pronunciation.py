@@ -9,8 +9,8 @@ import pytest
 
 from narrate import pipeline
 from narrate.article import Article, Block
-from narrate.script.check import preflight
 from narrate.errors import ConfigError
+from narrate.script.check import preflight
 from narrate.script.lexicon import feed_lexicon, lexicon_path, read_lexicon, write_lexicon
 from narrate.settings import Settings
 

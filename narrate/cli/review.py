@@ -32,9 +32,8 @@ def review_arguments(listing: argparse.ArgumentParser) -> None:
 
 
 def cmd_approve(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.store import Store
-
     from narrate import pipeline
+    from narrate.store import Store
 
     check_queue(args, settings)
     store = Store(settings.db_url, settings.public_dir)
@@ -42,9 +41,8 @@ def cmd_approve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.store import Store
-
     from narrate import pipeline
+    from narrate.store import Store
 
     check_queue(args, settings)
     text = _read_text(args.file)
@@ -54,9 +52,8 @@ def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_text(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate.store import Store
-
     from narrate.article import article_from_dict
+    from narrate.store import Store
 
     episode = Store(settings.db_url, settings.public_dir).get(args.id)
     article = article_from_dict(json.loads(episode.article_json or "{}") or {"title": episode.title})

@@ -23,8 +23,8 @@ def feed_lock(settings: Settings, store: Store, slug: str) -> AbstractContextMan
 
 
 def write_feed(settings: Settings, store: Store, slug: str, art: Cover | None = None) -> Path:
-    """Rebuild the feed's RSS file and page, and the site's sitemap and 404 page. The caller holds the feed's lock: the episodes read here are still the
-    database's when the file is swapped."""
+    """Rebuild the feed's RSS file and page, and the site's sitemap and 404 page. The caller holds the feed's lock:
+    the episodes read here are still the database's when the file is swapped."""
     feed = settings.feed(slug)
     art = art or cover(settings, feed)
     episodes = store.episodes(feed=slug)

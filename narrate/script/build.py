@@ -27,7 +27,8 @@ What is read, and how (extraction, narrate/extract, has already left out what is
 - Left out by extraction: image and video captions and photo credits; pull quotes and other text
   the page repeats (the body's copy is read once); footnote markers and the notes themselves;
   embedded posts (tweets and the like), except those introduced by a lead-in ending in a colon ("See
-  tweets:"), which are part of the argument and are read as block quotes; press-release boilerplate after "###"; the author's note under the article.
+  tweets:"), which are part of the argument and are read as block quotes; press-release boilerplate after "###"; the
+  author's note under the article.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from narrate.script.normalize import WORD_ACRONYMS
 from narrate.script import Script
+from narrate.script.normalize import WORD_ACRONYMS
 
 FindingKind = Literal["acronym", "name", "mixed-script"]
 

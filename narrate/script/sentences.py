@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 # -- sentences -------------------------------------------------------------------------------------
 
 # A full stop, question or exclamation mark (and closing quotes or brackets) followed by a space.

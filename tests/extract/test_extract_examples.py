@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-
 from narrate.article import Article
 from narrate.extract import extract, read_source
 from narrate.settings import Settings

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from feeds.errors import FeedError
 from feeds import chapters_json
+from feeds.errors import FeedError
 
 
 def test_chapters_json_exact_text() -> None:

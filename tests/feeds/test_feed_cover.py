@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from feeds.errors import FeedError
 from feeds import default_cover
 from feeds.cover import BACKGROUND, FOREGROUND
+from feeds.errors import FeedError
 
 TITLE = "Why the city's new bike lanes matter more than you think"
 

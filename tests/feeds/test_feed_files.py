@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import shutil
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feeds.errors import FeedError
 from feeds import APPLE_CATEGORIES, podcast_guid
+from feeds.errors import FeedError
 from feeds.podcast import check_category
 
 

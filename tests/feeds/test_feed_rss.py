@@ -11,8 +11,8 @@ import podcastparser
 import pytest
 from lxml import etree
 
-from feeds.errors import FeedError
 from feeds import Channel, Item, build_rss, podcast_guid
+from feeds.errors import FeedError
 
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feeds.errors import FeedError
 from feeds import Cue, webvtt
+from feeds.errors import FeedError
 
 
 def test_webvtt_exact_text() -> None:

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import feedparser
 import podcastparser
-from hypothesis import example, given, HealthCheck, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from num2words import num2words
@@ -41,8 +41,8 @@ from feeds import Channel, Item, build_rss
 from feeds.text import one_line
 from narrate.errors import NarrateError, SourceError
 from narrate.extract import Document, extract
-from narrate.script.lexicon import DEFAULT_LEXICON
 from narrate.script import ScriptOptions, build_script
+from narrate.script.lexicon import DEFAULT_LEXICON
 
 _WORD = re.compile(r"[^\W_]+")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")

@@ -82,7 +82,7 @@ def test_a_huge_last_position_or_suffix_is_cut_to_the_file(
         f"bytes=1e{HUGE}-",
         "bytes=" + ",".join(["0-0"] * (MAX_RANGES + 1)),  # a flood of tiny parts: ignored, the file once
         "bytes=" + "0-1," * 2000,  # and a trailing comma
-        f"bytes=\u0661\u0662-",  # Arabic-Indic digits are digits to Python, not to HTTP
+        "bytes=\u0661\u0662-",  # Arabic-Indic digits are digits to Python, not to HTTP
     ],
 )
 def test_an_unparseable_or_abusive_range_is_ignored(

@@ -24,7 +24,6 @@ from fastapi import FastAPI
 from narrate.errors import ConfigError
 from narrate.settings import Settings
 from narrate.web.server import server_config
-
 from tests.web.conftest import Start
 from tests.web.service import Running
 

@@ -23,8 +23,10 @@ import pytest
 from narrate.store import Store
 from narrate.web.tokens import create_token
 from tests.pipeline.test_worker import REDIS_URL, redis_available
-from tests.web.conftest import start_service  # noqa: F401 (the service fixture)
-from tests.web.conftest import Start
+from tests.web.conftest import (
+    Start,
+    start_service,  # noqa: F401 (the service fixture)
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SEGMENT_DELAY = "delay=0.3"
@@ -58,7 +60,7 @@ def test_the_long_article_is_in_the_long_lane_and_the_short_one_is_not() -> None
     assert len(pipeline.make_script(lanes, extract_text(long_article()), "main").segments) >= 12
 
 
-def test_the_embedded_service_publishes_a_short_article_while_a_long_one_renders(start_service: Start) -> None:
+def test_the_embedded_service_publishes_a_short_article_while_a_long_one_renders(start_service: Start) -> None:  # noqa: F811
     running = start_service(engine="tone", voice=SEGMENT_DELAY, long_article_chars=LONG_LANE_FROM,
                             rate_limit_per_minute="100000")  # the test polls often
     headers = {"Authorization": f"Bearer {create_token(running.store, 'desk')}"}

@@ -170,8 +170,9 @@ def test_mp3_carries_tags_cover_and_chapters(settings: Settings) -> None:
 
 
 def test_feed_intro_and_outro_music_play_around_the_speech(settings: Settings, tmp_path: Path) -> None:
-    import imageio_ffmpeg
     import subprocess
+
+    import imageio_ffmpeg
 
     jingle = tmp_path / "jingle.wav"
     subprocess.run(

@@ -13,8 +13,8 @@ import pytest
 import worker
 from narrate import pipeline
 from narrate.article import Article, Block
-from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.base import Speech
+from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.tone import ToneEngine
 from narrate.settings import Settings
 from narrate.store import Status, Store

@@ -9,13 +9,13 @@ from urllib.parse import urljoin
 import pytest
 from lxml import html
 
-from narrate.publishing import formats, pages
 from narrate.article import Block
 from narrate.errors import NotFoundError, PublishError
+from narrate.publishing import formats, pages
 from narrate.settings import Settings
 from tests.conftest import BASE_URL
-from tests.support.reading import accessible_name, parse, text_of
 from tests.publishing.samples import HOSTILE_TITLE, Rendered, rendered, sample_article
+from tests.support.reading import accessible_name, parse, text_of
 
 PAGE_URL = f"{BASE_URL}/episodes/ab12cd34ef56/"
 

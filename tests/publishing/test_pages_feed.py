@@ -9,8 +9,8 @@ from urllib.parse import urljoin
 from narrate.publishing import pages
 from narrate.settings import FeedSettings, Settings
 from tests.conftest import BASE_URL
-from tests.support.reading import accessible_name, parse, text_of
 from tests.publishing.samples import HOSTILE_TITLE, rendered, sample_article
+from tests.support.reading import accessible_name, parse, text_of
 
 FEED_PAGE_URL = f"{BASE_URL}/feeds/main/"
 

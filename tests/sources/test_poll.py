@@ -148,7 +148,9 @@ def test_older_entries_are_back_filled_newest_first_a_few_per_poll(
     site.put("/feed.xml", rss(site, items), "application/rss+xml")
     assert narrate(capsys, "source", "add", site.url + "/feed.xml", "--since", "2026-11-04", "--backfill", "2")[0] == 0
 
-    titles = lambda result: [e["title"] for e in result["episodes"]]
+    def titles(result: dict) -> list[str]:
+        return [e["title"] for e in result["episodes"]]
+
     first = poll(capsys)  # new: days 5 and 4; the archive's newest: day 3
     assert sorted(titles(first)) == ["News of day 3", "News of day 4", "News of day 5"]
     assert len(first["polls"][0]["backfilled"]) == 1

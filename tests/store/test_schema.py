@@ -8,8 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from alembic.script import ScriptDirectory
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from narrate.errors import ConfigError
 from narrate.store import Store, connect, schema

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from narrate.script.normalize.letters import spelled
 from narrate.script.normalize.number_words import _digit_by_digit
 
-
 # -- web addresses ---------------------------------------------------------------------------------
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}]", re.IGNORECASE)

@@ -21,7 +21,6 @@ from narrate.script.normalize.number_words import (
 )
 from narrate.script.normalize.units import read_units
 
-
 # -- fractions -------------------------------------------------------------------------------------
 
 _VULGAR_FRACTION = re.compile(r"[\u00bc-\u00be\u2150-\u215e]")
