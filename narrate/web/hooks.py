@@ -20,6 +20,7 @@ from narrate.web.service import Service, ServiceDep
 log = logging.getLogger("narrate.web")
 
 hooks = APIRouter(prefix="/api/hooks", tags=["webhooks"])
+SIGNATURE_CHALLENGE = 'Signature realm="narrate webhooks", headers="X-Ghost-Signature X-Narrate-Signature"'
 
 
 @hooks.post(
@@ -38,7 +39,8 @@ async def receive(source_id: str, request: Request, background: BackgroundTasks,
     except webhook.Unsigned as refusal:
         address = request.client.host if request.client else "unknown"
         log.warning("webhook for source %r refused from %s: %s", source_id[:40], address, refusal)
-        return JSONResponse({"error": str(refusal)}, status_code=401)
+        # HTTP requires a 401 to name the credential it wants: here the source's signature, not a staff token.
+        return JSONResponse({"error": str(refusal)}, status_code=401, headers={"WWW-Authenticate": SIGNATURE_CHALLENGE})
     background.add_task(_carry_out, service, call)
     return {"accepted": call.action, "url": call.url, "source": call.source_id}
 

@@ -21,9 +21,9 @@ from tests.web.service import ARTICLE, Running
 PUBLIC = {"/{path:path}", "/api/openapi.json"}
 """Open by design: public/ is for listeners, and the OpenAPI description documents the API without holding any data
 (the same text is in the repository)."""
-SIGN_IN = {("GET", "/staff"), ("POST", "/staff/login")}
-"""Open by design: they show the login form (GET /staff shows the staff page only to a live session) and check the
-token typed into it."""
+SIGN_IN = {("GET", "/staff"), ("GET", "/staff/listening"), ("POST", "/staff/login")}
+"""Open by design: they show the login form (GET /staff and /staff/listening show their page only to a live
+session) and check the token typed into it."""
 
 
 def staff_routes(app: FastAPI) -> list[tuple[str, str]]:
@@ -75,7 +75,10 @@ def attempt(service: Running, method: str, path: str, episode_id: str, secret: s
 def assert_refused(answer: httpx.Response, method: str, path: str, kind: str) -> None:
     where = (method, path, kind, answer.text[:200])
     assert answer.status_code == 401, where
-    if path.startswith("/api/"):
+    if path.startswith("/api/hooks/"):  # a CMS signs its calls with the source's secret: no staff token is asked
+        assert answer.headers["www-authenticate"].startswith("Signature"), where
+        assert answer.json()["error"], where
+    elif path.startswith("/api/"):
         assert answer.headers["www-authenticate"].startswith("Bearer"), where
         assert answer.json()["error"], where
     else:
@@ -163,8 +166,9 @@ def test_the_sign_in_routes_show_nothing_private(service: Running) -> None:
     with httpx.Client(base_url=service.url, timeout=30) as anonymous:
         page = anonymous.get("/staff", headers={"Cookie": f"{STAFF_COOKIE}=nrt_forged"})
         login = anonymous.post("/staff/login", data={"token": "nrt_forged"})
-    for answer in (page, login):
+        figures = anonymous.get("/staff/listening", headers={"Cookie": f"{STAFF_COOKIE}=nrt_forged"})
+    for answer in (page, login, figures):
         assert 'name="token"' in answer.text
         assert "Library hours grow" not in answer.text and "csrf_token" not in answer.text
-    assert page.status_code == 200 and login.status_code == 401
+    assert page.status_code == 200 and figures.status_code == 200 and login.status_code == 401
 
