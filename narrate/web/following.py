@@ -8,25 +8,17 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Request
 
 from narrate import recovery
 from narrate.settings import Settings
 from narrate.sources import poll_due, summaries
 from narrate.store import Store
-from narrate.web.api import api_token
+from narrate.web.api import staff_api_router
 from narrate.web.renderer import RenderQueue
 from narrate.web.service import ServiceDep
 
-following = APIRouter(
-    prefix="/api",
-    tags=["staff"],
-    dependencies=[Depends(api_token)],
-    responses={
-        401: {"description": "No token, or an unknown or revoked one; nothing was done."},
-        429: {"description": "Over the token's rate limit; see Retry-After."},
-    },
-)
+following = staff_api_router()
 
 
 @following.get("/sources", summary="Followed feeds and sitemaps: last poll, its result, what it queued, errors")

@@ -19,14 +19,18 @@ def feed_label(slug: str, title: str) -> str:
     return f"{title} ({slug})"
 
 
+def _render(template: str, root: str, **context: Any) -> str:
+    """A staff page in the interface's language, with its assets and links under the service's ``root``."""
+    return pages.render(
+        template, lang=UI_LANGUAGE, ui_attr=Markup(""), assets=pages.asset_urls(root + paths.ASSETS), root=root, **context
+    )
+
+
 def render_login_page(*, error: str | None = None, root: str = "/") -> str:
     """The staff login form (POST {root}staff/login with the API token as "token")."""
-    return pages.render(
+    return _render(
         "login.html",
-        lang=UI_LANGUAGE,
-        ui_attr=Markup(""),
-        assets=pages.asset_urls(root + paths.ASSETS),
-        root=root,
+        root,
         error=error,
     )
 
@@ -59,12 +63,9 @@ def render_staff_page(
     """
     labels = {slug: feed_label(slug, title) for slug, title in feeds}
     rows = [dict(summary, feed_title=labels.get(str(summary.get("feed")), summary.get("feed"))) for summary in episodes]
-    return pages.render(
+    return _render(
         "staff.html",
-        lang=UI_LANGUAGE,
-        ui_attr=Markup(""),
-        assets=pages.asset_urls(root + paths.ASSETS),
-        root=root,
+        root,
         episodes=rows,
         feeds=list(labels.items()),
         csrf_token=csrf_token,
@@ -105,12 +106,9 @@ def render_listening_page(
         {"id": f.id, "title": f.title, "downloads": f.downloads, "feed_title": labels.get(f.feed, f.feed)}
         for f in figures
     ]
-    return pages.render(
+    return _render(
         "staff_listening.html",
-        lang=UI_LANGUAGE,
-        ui_attr=Markup(""),
-        assets=pages.asset_urls(root + paths.ASSETS),
-        root=root,
+        root,
         csrf_token=csrf_token,
         chart=bar_chart(per_day),
         per_day=[(day.isoformat(), count) for day, count in per_day],

@@ -41,8 +41,8 @@ def redis_available() -> bool:
         return False
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def worker_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of the CLI and a Celery worker on the real Redis, in a queue of their own; ``settings`` add to it."""
     if not redis_available():
         pytest.fail(f"Redis is not reachable at {REDIS_URL}; .ci/run starts it")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
@@ -52,8 +52,14 @@ def env(tmp_path: Path) -> dict[str, str]:
         NARRATE_BROKER_URL=REDIS_URL,
         NARRATE_QUEUE=f"narrate-test-{uuid.uuid4().hex[:8]}",  # our own queue: no other run's tasks
         NARRATE_ENGINE="piper",
+        **settings,
     )
     return env
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return worker_env(tmp_path)
 
 
 @pytest.fixture

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.pipeline.test_worker import REDIS_URL, ROOT, redis_available
+from tests.pipeline.test_worker import ROOT, worker_env
 from tests.sources.site import Site, article_page, rss, serve_site
 
 
@@ -27,21 +25,13 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    if not redis_available():
-        pytest.fail(f"Redis is not reachable at {REDIS_URL}; .ci/run starts it")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
-    env.update(
-        NARRATE_HOME=str(tmp_path / "home"),
-        NARRATE_BASE_URL="https://audio.example.org",
-        NARRATE_BROKER_URL=REDIS_URL,
-        NARRATE_QUEUE=f"narrate-test-{uuid.uuid4().hex[:8]}",
-        NARRATE_ENGINE="piper",
+    return worker_env(
+        tmp_path,
         NARRATE_ONNX_THREADS="1",
         NARRATE_FETCH_ALLOW="127.0.0.1",
         NARRATE_SOURCE_POLL_INTERVAL="1",
         NARRATE_SOURCE_MIN_INTERVAL="0",
     )
-    return env
 
 
 def narrate(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
