@@ -35,7 +35,13 @@ class PiperEngine:
         from piper import SynthesisConfig
 
         model, config = _voice_files(voice)
-        self._voice = _load_voice(model, config, settings.onnx_threads)
+        fast = _fast_model(model, config, settings)
+        try:
+            self._voice = _load_voice(fast, config, settings.onnx_threads)
+        except ConfigError:
+            if fast == model:
+                raise
+            self._voice = _load_voice(model, config, settings.onnx_threads)  # a damaged copy costs only speed
         # Per-sentence peak normalisation makes the level jump between sentences;
         # the whole episode is loudness-normalised later instead.
         self._synthesis = SynthesisConfig(normalize_audio=False)
@@ -114,6 +120,21 @@ def _files_digest(model: Path, config: Path, cache_dir: Path) -> str:
     except OSError:
         pass  # a read-only cache only costs the hashing next time
     return value
+
+
+def _fast_model(model: Path, config: Path, settings: Settings) -> Path:
+    """The voice's model rewritten for ONNX Runtime's fast convolutions (engines.voice_model), kept in the user's
+    cache folder beside py3langid's unpacked model, so a new NARRATE_HOME does not rewrite it again. The voice's
+    identity (its cache key) stays the original's: the audio is the same."""
+    import platformdirs
+
+    from narrate.engines.voice_model import fast_model
+
+    try:
+        digest = _files_digest(model, config, settings.cache_dir)
+    except OSError:
+        return model  # _load_voice says what cannot be read
+    return fast_model(model, config, digest, platformdirs.user_cache_path("narrate", appauthor=False) / "voices")
 
 
 def _load_voice(model: Path, config: Path, threads: int) -> PiperVoice:

