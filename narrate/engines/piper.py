@@ -41,7 +41,8 @@ class PiperEngine:
         except ConfigError:
             if fast == model:
                 raise
-            self._voice = _load_voice(model, config, settings.onnx_threads)  # a damaged copy costs only speed
+            fast.unlink(missing_ok=True)  # a damaged copy costs only speed, and is made again next time
+            self._voice = _load_voice(model, config, settings.onnx_threads)
         # Per-sentence peak normalisation makes the level jump between sentences;
         # the whole episode is loudness-normalised later instead.
         self._synthesis = SynthesisConfig(normalize_audio=False)
