@@ -70,6 +70,9 @@ def _rewritten(model: Path, config: Path, digest: str, cache_folder: Path) -> Pa
             try:
                 rewritten = rewrite(model.read_bytes())
                 difference = compare(model, config, rewritten)
+            except ImportError as error:  # an install without onnx: nothing to remember about this voice
+                log.info("voice %s kept as it is: %s", model.name, error)
+                return model
             except Exception as error:  # noqa: BLE001 - onnx's and onnxruntime's errors derive from Exception only
                 log.info("voice %s kept as it is: its graph could not be rewritten (%s)", model.name, error)
                 refused.write_text(f"{error}\n", encoding="utf-8")
