@@ -70,7 +70,7 @@ def sqlite_path(url: str) -> Path | None:
     """The file of a plain SQLite URL (``sqlite:///path``, as Settings.db_url makes), else None."""
     for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
         if url.startswith(prefix):
-            rest = url[len(prefix):]
+            rest = url.removeprefix(prefix)
             return Path(rest) if rest and rest != ":memory:" and "?" not in rest else None
     return None
 
