@@ -38,7 +38,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     )  # fmt: skip
     code = render(settings, store, episode, queue=args.queue, as_json=args.json)
     if code == 0:
-        unchanged.remember(args, settings, document.data, episode.id, lambda row, as_json: report(row, settings, as_json))
+        unchanged.remember(args, settings, document.data, episode.id, report)
     return code
 
 

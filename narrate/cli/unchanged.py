@@ -74,7 +74,7 @@ def recall(args: argparse.Namespace, settings: Settings) -> str | None:
 def remember(args: argparse.Namespace, settings: Settings, data: bytes, episode_id: str, report: Any) -> None:
     """After an add that published ``episode_id`` from ``data`` (the bytes it read): write the memo.
 
-    ``report(row, as_json)`` gives what the add prints for the episode. Nothing is written when the episode is not
+    ``report(row, settings, as_json)`` gives what the add prints for the episode. Nothing is written when the episode is not
     published as it was asked (held, failed, or read by a fallback engine: the next add must try again)."""
     if source_file(args, settings) is None:
         return
@@ -86,8 +86,8 @@ def remember(args: argparse.Namespace, settings: Settings, data: bytes, episode_
         "episode": row.id,
         "row": repr(row),
         "files": _published_stamps(settings, row),
-        "text": report(row, False),
-        "json": report(row, True),
+        "text": report(row, settings, False),
+        "json": report(row, settings, True),
     }
     path = _memo_path(args, settings)
     try:
