@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrate.article import Article, article_from_dict, article_to_dict
-from narrate.audio import Part
 from narrate.engines import check_engine, engine_class, identify
 from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.pool import fill
@@ -30,7 +29,6 @@ from narrate.finishing import (
     script_from_dict,
     script_to_dict,
 )
-from narrate.publishing import pages
 from narrate.publishing.feed import check_publishable
 from narrate.publishing.files import remove
 from narrate.publishing.listing import listing
@@ -284,6 +282,8 @@ def rerender(settings: Settings, store: Store, episode_id: str) -> Episode:
 def unpublish(settings: Settings, store: Store, episode_id: str) -> None:
     """Take the episode out of its feed and delete its public files and its row."""
     episode = store.get(episode_id)
+    from narrate.publishing import pages
+
     store.delete(episode_id)  # an in-flight render of it now publishes nothing
     publish_feed(settings, store, episode.feed)
     pages.remove_episode_page(settings, episode_id)
@@ -330,6 +330,8 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str) ->
 
 
 def _finish(settings: Settings, store: Store, episode_id: str, render_id: str) -> Episode:
+    from narrate.audio import Part  # audio (numpy) only once there is something to assemble
+
     episode = store.get(episode_id)
     if episode.render_id != render_id:
         log.info("render %s of %s was superseded; not publishing", render_id, episode_id)
