@@ -30,6 +30,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.store import Store
 
     document = _document(args, settings)
+    # Taken before anything is read or rendered: whatever changes from here on shows in the next add's digest.
+    inputs = unchanged.inputs(args, settings, document.data)
     reading = _reading(args, document)
     store = Store(settings.db_url, settings.public_dir)
     episode = pipeline.submit(
@@ -38,7 +40,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     )  # fmt: skip
     code = render(settings, store, episode, queue=args.queue, as_json=args.json)
     if code == 0:
-        unchanged.remember(args, settings, document.data, episode.id, report)
+        unchanged.remember(args, settings, inputs, episode.id, report)
     return code
 
 

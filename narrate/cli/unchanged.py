@@ -71,8 +71,9 @@ def recall(args: argparse.Namespace, settings: Settings) -> str | None:
     return answer if isinstance(answer, str) else None
 
 
-def remember(args: argparse.Namespace, settings: Settings, data: bytes, episode_id: str, report: Any) -> None:
-    """After an add that published ``episode_id`` from ``data`` (the bytes it read): write the memo.
+def remember(args: argparse.Namespace, settings: Settings, digest: str, episode_id: str, report: Any) -> None:
+    """After an add that published ``episode_id``: write the memo. ``digest``: ``inputs()`` of the bytes it read,
+    taken before it rendered them (a file or setting changed meanwhile then shows as a difference next time).
 
     ``report(row, settings, as_json)`` gives what the add prints for the episode. Nothing is written when the episode is not
     published as it was asked (held, failed, or read by a fallback engine: the next add must try again)."""
@@ -82,7 +83,7 @@ def remember(args: argparse.Namespace, settings: Settings, data: bytes, episode_
     if row is None or row.status != "published" or row.notice:
         return
     memo = {
-        "inputs": inputs(args, settings, data),
+        "inputs": digest,
         "episode": row.id,
         "row": repr(row),
         "files": _published_stamps(settings, row),
