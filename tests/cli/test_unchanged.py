@@ -208,3 +208,28 @@ def test_no_memo_answers_for_standard_input_or_another_database(env: dict[str, s
     assert unchanged.source_file(args, postgres) is None
     queued = Settings.load({**env_settings, "NARRATE_BROKER_URL": "redis://127.0.0.1:6379/0"})
     assert unchanged.source_file(args, queued) is None
+
+
+def test_every_file_a_setting_names_is_in_the_digest(env: dict[str, str], tmp_path: Path) -> None:
+    """Voices, covers and music are named by settings: a change to such a file (or its .onnx.json) is a change."""
+    import argparse
+
+    from narrate.cli import unchanged
+    from narrate.settings import FeedSettings, Settings
+
+    voice, config, cover = tmp_path / "voice.onnx", tmp_path / "voice.onnx.json", tmp_path / "cover.png"
+    for path in (voice, config, cover):
+        path.write_bytes(b"one")
+    settings = Settings(home=tmp_path / "home", voice=str(voice),
+                        feeds={"main": FeedSettings(slug="main", cover_image=str(cover))})  # fmt: skip
+    args = argparse.Namespace(source="a.txt", feed="main", engine="", voice="", title=None, author=None, force=False)
+    digest = unchanged.inputs(args, settings, b"text")
+    assert unchanged.inputs(args, settings, b"text") == digest
+    assert unchanged.inputs(args, settings, b"other text") != digest
+    for path in (voice, config, cover):
+        path.write_bytes(b"two!")
+        assert unchanged.inputs(args, settings, b"text") != digest, path
+        digest = unchanged.inputs(args, settings, b"text")
+    (tmp_path / "home" / "lexicons").mkdir(parents=True)
+    (tmp_path / "home" / "lexicons" / "main.csv").write_text("NCAT,en cat\n")
+    assert unchanged.inputs(args, settings, b"text") != digest
