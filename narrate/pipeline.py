@@ -330,17 +330,11 @@ def finish(settings: Settings, store: Store, episode_id: str, render_id: str) ->
 
 
 def _finish(settings: Settings, store: Store, episode_id: str, render_id: str) -> Episode:
-    from narrate.audio import Part  # audio (numpy) only once there is something to assemble
-
     episode = store.get(episode_id)
     if episode.render_id != render_id:
         log.info("render %s of %s was superseded; not publishing", render_id, episode_id)
         return episode
     context = RenderContext.load(settings, store, episode, render_id)
-    cache = SegmentCache(settings.cache_dir)
-    jobs = [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(context.keys, context.script.segments)]
-    parts = [Part(_cached(settings, cache, job), s.pause_ms) for job, s in zip(jobs, context.script.segments)]
-
     fingerprint = render_fingerprint(context)
     if fingerprint == episode.fingerprint and episode.audio_path and (settings.public_dir / episode.audio_path).exists():
         # Same segments, same words, same tags: the published files are already this render's result (or this
@@ -349,6 +343,11 @@ def _finish(settings: Settings, store: Store, episode_id: str, render_id: str) -
         store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None)
         return store.get(episode_id)
 
+    from narrate.audio import Part  # audio (numpy) only once there is something to assemble
+
+    cache = SegmentCache(settings.cache_dir)
+    jobs = [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(context.keys, context.script.segments)]
+    parts = [Part(_cached(settings, cache, job), s.pause_ms) for job, s in zip(jobs, context.script.segments)]
     context.stage.mkdir(parents=True, exist_ok=True)
     try:
         rendered = render_files(context, parts)
