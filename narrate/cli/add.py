@@ -14,6 +14,8 @@ from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError, SourceErro
 from narrate.settings import Settings
 
 if TYPE_CHECKING:
+    from narrate.extract import Document
+    from narrate.extract.completeness import Verdict
     from narrate.store import Episode, Store
     from narrate.store.rows import EpisodeRow
 
@@ -183,13 +185,13 @@ def report(episode: Episode | EpisodeRow, settings: Settings, as_json: bool) -> 
     return "\n".join(lines) + "\n"
 
 
-def _document(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+def _document(args: argparse.Namespace, settings: Settings) -> Document:
     from narrate.extract import read_source
 
     return read_source(args.source, settings, stdin=sys.stdin.buffer)
 
 
-def _reading(args: argparse.Namespace, document):  # type: ignore[no-untyped-def]
+def _reading(args: argparse.Namespace, document: Document) -> Verdict:
     """The article, as the completeness guard leaves it (with --force, as extracted)."""
     from narrate.extract import extract, with_overrides
     from narrate.extract.completeness import Verdict, check_completeness
