@@ -2,7 +2,7 @@
 
 Adding an unchanged article again changes nothing: the render finds every segment in the cache and the published
 files already its result (pipeline.finish's fingerprint). Getting there still loads extraction, the speech script
-and SQLAlchemy, about 1.5 CPU-seconds, nearly all imports. So after an add that publishes, a memo is written:
+and SQLAlchemy, about a CPU-second, nearly all imports. So after an add that publishes, a memo is written:
 
 - ``inputs``, a digest of everything the episode is made from: the source file's bytes, the command's arguments,
   every setting (``repr(settings)``, feeds and voices included), the files settings name (voices, covers, music;
