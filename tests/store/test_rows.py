@@ -29,7 +29,9 @@ def store(tmp_path: Path) -> Store:
                        segments_total=9, segments_done=9))  # fmt: skip
     store.save(episode("old", title="Old news", published=dt.date(2001, 9, 1), status=Status.FAILED.value,
                        reason="engine failed", exit_code=5))  # fmt: skip
-    store.save(episode("undated", title="Undated", status=Status.QUEUED.value, updated_at=now - dt.timedelta(minutes=3)))
+    store.save(
+        episode("undated", title="Undated", status=Status.QUEUED.value, updated_at=now - dt.timedelta(minutes=3))
+    )
     store.save(episode("rendering", title="Half way", status=Status.RENDERING.value, segments_total=10,
                        segments_done=4, phase_progress=0, notice="read by espeak instead"))  # fmt: skip
     store.save(episode("held", feed="research", title="Held", status=Status.NEEDS_REVIEW.value, reason="too short"))
