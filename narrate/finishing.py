@@ -11,20 +11,22 @@ import json
 import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from feeds.chapters import chapters_json
 from feeds.transcript import Cue, webvtt
 from narrate.article import Article, article_from_dict
-from narrate.audio import AudioOptions, Chapter, Part, Tags, assemble, write_tags
 from narrate.errors import NarrateError
-from narrate.publishing import pages, paths
+from narrate.publishing import paths
 from narrate.publishing.feed import Cover, cover, feed_errors
 from narrate.publishing.files import install, remove, remove_orphans
 from narrate.publishing.listing import listing, show_notes
-from narrate.publishing.publish import write_feed
 from narrate.script import Script, Segment
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode, Status, Store, utcnow
+
+if TYPE_CHECKING:
+    from narrate.audio import Part
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +117,10 @@ def _stamp(path: str) -> tuple[int, int]:
 
 def render_files(context: RenderContext, parts: list[Part]) -> Rendered:
     """Write the MP3 (tagged), transcript and chapters into the stage."""
+    # Imported here, as the pages and the feed below: a render whose files are already published (an unchanged
+    # re-add) checks its fingerprint and stops, without loading numpy or the page templates.
+    from narrate.audio import AudioOptions, Chapter, Tags, assemble, write_tags
+
     settings, feed, article, script, stage = context.settings, context.feed, context.article, context.script, context.stage
     options = AudioOptions(
         bitrate_kbps=settings.bitrate_kbps,
@@ -167,6 +173,9 @@ def publish_episode(context: RenderContext, rendered: Rendered, rev: str, finger
 
     The caller holds the feed's lock: install, database, page and feed change together or not at all.
     """
+    from narrate.publishing import pages
+    from narrate.publishing.publish import write_feed
+
     settings, store, episode_id, render_id = context.settings, context.store, context.episode.id, context.render_id
     before = store.get(episode_id)
     if before.render_id != render_id:

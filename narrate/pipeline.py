@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrate.article import Article, article_from_dict, article_to_dict
-from narrate.audio import Part
 from narrate.engines import check_engine, engine_class, identify
 from narrate.engines.cache import SegmentCache, segment_key
 from narrate.engines.pool import fill
@@ -30,7 +29,6 @@ from narrate.finishing import (
     script_from_dict,
     script_to_dict,
 )
-from narrate.publishing import pages
 from narrate.publishing.feed import check_publishable
 from narrate.publishing.files import remove
 from narrate.publishing.listing import listing
@@ -284,6 +282,8 @@ def rerender(settings: Settings, store: Store, episode_id: str) -> Episode:
 def unpublish(settings: Settings, store: Store, episode_id: str) -> None:
     """Take the episode out of its feed and delete its public files and its row."""
     episode = store.get(episode_id)
+    from narrate.publishing import pages
+
     store.delete(episode_id)  # an in-flight render of it now publishes nothing
     publish_feed(settings, store, episode.feed)
     pages.remove_episode_page(settings, episode_id)
@@ -335,10 +335,6 @@ def _finish(settings: Settings, store: Store, episode_id: str, render_id: str) -
         log.info("render %s of %s was superseded; not publishing", render_id, episode_id)
         return episode
     context = RenderContext.load(settings, store, episode, render_id)
-    cache = SegmentCache(settings.cache_dir)
-    jobs = [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(context.keys, context.script.segments)]
-    parts = [Part(_cached(settings, cache, job), s.pause_ms) for job, s in zip(jobs, context.script.segments)]
-
     fingerprint = render_fingerprint(context)
     if fingerprint == episode.fingerprint and episode.audio_path and (settings.public_dir / episode.audio_path).exists():
         # Same segments, same words, same tags: the published files are already this render's result (or this
@@ -347,6 +343,11 @@ def _finish(settings: Settings, store: Store, episode_id: str, render_id: str) -
         store.change(episode_id, render_id, status=Status.PUBLISHED.value, reason=None)
         return store.get(episode_id)
 
+    from narrate.audio import Part  # audio (numpy) only once there is something to assemble
+
+    cache = SegmentCache(settings.cache_dir)
+    jobs = [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(context.keys, context.script.segments)]
+    parts = [Part(_cached(settings, cache, job), s.pause_ms) for job, s in zip(jobs, context.script.segments)]
     context.stage.mkdir(parents=True, exist_ok=True)
     try:
         rendered = render_files(context, parts)

@@ -1,9 +1,19 @@
-"""Audio: stitch speech segments into one loudness-normalised, tagged MP3."""
+"""Audio: stitch speech segments into one loudness-normalised, tagged MP3.
 
-from narrate.audio.assembly import Assembly, AudioOptions, Part, assemble
-from narrate.audio.ffmpeg import AudioInfo, probe
-from narrate.audio.loudness import Loudness, LoudnessMeter, measure_loudness
-from narrate.audio.tags import Chapter, Tags, write_tags
+The names below are loaded when first asked for: assembly and loudness bring numpy, which commands that only probe a
+file with ffmpeg (``from narrate.audio import ffmpeg``) or never touch audio (an unchanged re-add) need not load.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from narrate.audio.assembly import Assembly, AudioOptions, Part, assemble
+    from narrate.audio.ffmpeg import AudioInfo, probe
+    from narrate.audio.loudness import Loudness, LoudnessMeter, measure_loudness
+    from narrate.audio.tags import Chapter, Tags, write_tags
 
 __all__ = [
     "Assembly",
@@ -19,3 +29,16 @@ __all__ = [
     "probe",
     "write_tags",
 ]
+
+_HOMES = {
+    "Assembly": "assembly", "AudioOptions": "assembly", "Part": "assembly", "assemble": "assembly",
+    "AudioInfo": "ffmpeg", "probe": "ffmpeg",
+    "Loudness": "loudness", "LoudnessMeter": "loudness", "measure_loudness": "loudness",
+    "Chapter": "tags", "Tags": "tags", "write_tags": "tags",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"narrate.audio.{_HOMES[name]}"), name)

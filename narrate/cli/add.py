@@ -10,26 +10,40 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from narrate.cli.episodes import episode_json, span
-from narrate.cli.feeds import print_owner_notice
 from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError, SourceError
 from narrate.settings import Settings
 
 if TYPE_CHECKING:
+    from narrate.extract import Document
+    from narrate.extract.completeness import Verdict
     from narrate.store import Episode, Store
+    from narrate.store.rows import EpisodeRow
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    from narrate.cli import unchanged
+
+    check_queue(args, settings)
+    answer = unchanged.recall(args, settings)
+    if answer is not None:
+        sys.stdout.write(answer)  # an unchanged re-add: the published episode, as the full add would report it
+        return 0
     from narrate import pipeline
     from narrate.store import Store
 
-    check_queue(args, settings)
-    reading = _reading(args, settings)
+    document = _document(args, settings)
+    # Taken before anything is read or rendered: whatever changes from here on shows in the next add's digest.
+    inputs = unchanged.inputs(args, settings, document.data)
+    reading = _reading(args, document)
     store = Store(settings.db_url, settings.public_dir)
     episode = pipeline.submit(
         settings, store, reading.article, feed=args.feed, source=args.source, engine=args.engine, voice=args.voice,
         hold=reading.hold, notice=reading.notice,
     )  # fmt: skip
-    return render(settings, store, episode, queue=args.queue, as_json=args.json)
+    code = render(settings, store, episode, queue=args.queue, as_json=args.json)
+    if code == 0:
+        unchanged.remember(args, settings, inputs, episode.id, report)
+    return code
 
 
 def check_queue(args: argparse.Namespace, settings: Settings) -> None:
@@ -145,29 +159,43 @@ class _Progress:
 
 
 def _report(episode: Episode, settings: Settings, as_json: bool) -> None:
+    sys.stdout.write(report(episode, settings, as_json))
+
+
+def report(episode: Episode | EpisodeRow, settings: Settings, as_json: bool) -> str:
+    """What ``narrate add`` prints about the episode it rendered or queued."""
+    from narrate.publishing.feed import owner_notice
     from narrate.store import Status
 
     data = episode_json(episode, settings)
     if as_json:
-        print(json.dumps(data, indent=2))
-        return
-    if episode.status == Status.PUBLISHED.value:
-        print(f"Published: {episode.title}")
-        print(f"  MP3:        {data['audio_path']}  ({data['duration_seconds']:.1f} s, {data['bytes']} bytes)")
-        print(f"  Transcript: {data['transcript_path']}")
-        print(f"  Feed:       {data['feed_path']}")
-        print(f"  Feed URL:   {data['feed_url']}")
-        print_owner_notice(settings.feed(episode.feed))
-    else:
-        print(f"Episode {episode.id}: {episode.status} ({episode.title})")
+        return json.dumps(data, indent=2) + "\n"
+    if episode.status != Status.PUBLISHED.value:
+        return f"Episode {episode.id}: {episode.status} ({episode.title})\n"
+    lines = [
+        f"Published: {episode.title}",
+        f"  MP3:        {data['audio_path']}  ({data['duration_seconds']:.1f} s, {data['bytes']} bytes)",
+        f"  Transcript: {data['transcript_path']}",
+        f"  Feed:       {data['feed_path']}",
+        f"  Feed URL:   {data['feed_url']}",
+    ]
+    notice = owner_notice(settings.feed(episode.feed))
+    if notice:
+        lines.append(f"Notice: {notice}")
+    return "\n".join(lines) + "\n"
 
 
-def _reading(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+def _document(args: argparse.Namespace, settings: Settings) -> Document:
+    from narrate.extract import read_source
+
+    return read_source(args.source, settings, stdin=sys.stdin.buffer)
+
+
+def _reading(args: argparse.Namespace, document: Document) -> Verdict:
     """The article, as the completeness guard leaves it (with --force, as extracted)."""
-    from narrate.extract import extract, read_source, with_overrides
+    from narrate.extract import extract, with_overrides
     from narrate.extract.completeness import Verdict, check_completeness
 
-    document = read_source(args.source, settings, stdin=sys.stdin.buffer)
     article = with_overrides(extract(document), args.title, args.author)
     if getattr(args, "force", False):
         return Verdict(article)
@@ -180,7 +208,7 @@ def _reading(args: argparse.Namespace, settings: Settings):  # type: ignore[no-u
 def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
     from narrate import pipeline
 
-    reading = _reading(args, settings)
+    reading = _reading(args, _document(args, settings))
     if reading.hold:
         print(f"narrate: warning: `narrate add` would hold this for review: {reading.hold}", file=sys.stderr)
     elif reading.notice:

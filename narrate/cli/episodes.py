@@ -11,13 +11,21 @@ from narrate.settings import Settings
 
 if TYPE_CHECKING:
     from narrate.store import Episode
+    from narrate.store.rows import EpisodeRow
 
 
 def cmd_episodes(args: argparse.Namespace, settings: Settings) -> int:
     from narrate.publishing.summary import waiting_seconds
-    from narrate.store import Status, Store
+    from narrate.store import rows
+    from narrate.store.status import Status
 
-    episodes = Store(settings.db_url, settings.public_dir).episodes(feed=args.feed)
+    # Read with the standard library when the database allows it: SQLAlchemy's import alone costs more than a
+    # listing may take. The Store reads (and creates, and checks) every other database.
+    episodes = rows.episodes(settings.db_url, args.feed)
+    if episodes is None:
+        from narrate.store import Store
+
+        episodes = Store(settings.db_url, settings.public_dir).episodes(feed=args.feed)
     if args.json:
         print(json.dumps([episode_json(e, settings) for e in episodes], indent=2))
         return 0
@@ -49,7 +57,7 @@ def span(seconds: float) -> str:
     return f"{whole // 3600} h" + (f" {whole % 3600 // 60} min" if whole % 3600 // 60 else "")
 
 
-def episode_json(episode: Episode, settings: Settings) -> dict[str, Any]:
+def episode_json(episode: Episode | EpisodeRow, settings: Settings) -> dict[str, Any]:
     """The API's episode summary plus where the files are on this machine (and how long a queued one has waited)."""
     from narrate.publishing.paths import feed_path
     from narrate.publishing.summary import episode_summary

@@ -17,8 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import numpy as np
-
 from narrate.engines.base import Engine, Speech
 from narrate.engines.limit import engine_slot
 from narrate.errors import EngineError
@@ -77,6 +75,8 @@ def speech_problem(text: str, speech: Speech) -> str | None:
 
 def sound_milliseconds(speech: Speech) -> int:
     """How much of ``speech`` is sound: the length of its 50 ms windows whose RMS is above SOUND_DBFS."""
+    import numpy as np  # here: a render that finds every segment cached speaks nothing and need not load numpy
+
     samples = np.frombuffer(speech.pcm[: len(speech.pcm) // 2 * 2], "<i2").astype(np.float64)
     if samples.size == 0:
         return 0

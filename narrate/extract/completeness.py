@@ -16,9 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-
-import trafilatura
-from lxml.etree import _Element
+from typing import TYPE_CHECKING
 
 from narrate.article import Article, Block
 from narrate.errors import EmptyArticleError, SourceError
@@ -33,6 +31,9 @@ from narrate.extract.furniture import (
     is_section_header,
 )
 from narrate.extract.source import Document
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 SHINGLE_WORDS = 4
 """Word shingles compare two readings whatever their blocks and spacing."""
@@ -93,6 +94,8 @@ def compare_readings(article: Article, second: list[Block]) -> Verdict:
 
 def second_reading(html: str, url: str | None = None) -> list[Block]:
     """trafilatura's own reading of the page, preferring more text when unsure, as blocks (tables left out)."""
+    import trafilatura  # only web pages have a second reading: text and Markdown sources never load it
+
     tree = trafilatura.load_html(html) if html.strip() else None
     if tree is None:
         return []

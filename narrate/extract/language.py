@@ -8,6 +8,9 @@ unpacked in the user's cache folder for the next run.
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.util
+import json
 import os
 import re
 import shutil
@@ -43,8 +46,62 @@ def detect_language(text: str) -> str | None:
     sample = _sample(text)
     if not any(ch.isalpha() for ch in sample):
         return None
+    known = _remembered()
+    key = hashlib.sha256(f"{_identity()}\n{sample}".encode("utf-8", "surrogatepass")).hexdigest()
+    if key in known:
+        return known[key] or None
     language, probability = _identifier().classify(sample)
-    return str(language) if probability >= MIN_CONFIDENCE or _mostly_non_latin(sample) else None
+    found = str(language) if probability >= MIN_CONFIDENCE or _mostly_non_latin(sample) else None
+    _remember(known, key, found)
+    return found
+
+
+_REMEMBERED = 512
+"""Texts whose language is kept (the newest), so that adding an article again need not load the identifier (numpy
+and its model: 0.2-0.3 CPU-seconds, a quarter of an unchanged re-add's imports at the time)."""
+
+
+def _remembered() -> dict[str, str]:
+    try:
+        known = json.loads(_memo_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _remember(known: dict[str, str], key: str, language: str | None) -> None:
+    known = {**known, key: language or ""}
+    newest = dict(list(known.items())[-_REMEMBERED:])
+    path = _memo_file()
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps(newest), encoding="utf-8")
+        os.replace(partial, path)  # whole or not at all; a concurrent writer's entries may be lost, which is fine
+    except OSError:
+        partial.unlink(missing_ok=True)  # a read-only cache folder only costs identifying the text next time
+
+
+@functools.cache
+def _identity() -> str:
+    """What a detection depends on besides the text: this module's rules and py3langid's code and model, by size and
+    time (found without importing py3langid, which imports numpy)."""
+    spec = importlib.util.find_spec("py3langid")
+    package = Path(spec.origin).parent if spec and spec.origin else Path("py3langid")
+    stamps = []
+    for path in (Path(__file__), package / "langid.py", package / "data" / "model.npz.xz"):
+        try:
+            stat = path.stat()
+            stamps.append(f"{stat.st_size}-{stat.st_mtime_ns}")
+        except OSError:
+            stamps.append("missing")
+    return " ".join(stamps)
+
+
+def _memo_file() -> Path:
+    import platformdirs
+
+    return platformdirs.user_cache_path("narrate", appauthor=False) / "languages.json"
 
 
 def article_language(declared: str | None, text: str) -> str | None:

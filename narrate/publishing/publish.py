@@ -5,7 +5,6 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from narrate.publishing import errorpage, pages, sitemap
 from narrate.publishing.feed import Cover, cover, rebuild_feed
 from narrate.settings import Settings
 from narrate.store import Store
@@ -25,6 +24,8 @@ def feed_lock(settings: Settings, store: Store, slug: str) -> AbstractContextMan
 def write_feed(settings: Settings, store: Store, slug: str, art: Cover | None = None) -> Path:
     """Rebuild the feed's RSS file and page, and the site's sitemap and 404 page. The caller holds the feed's lock:
     the episodes read here are still the database's when the file is swapped."""
+    from narrate.publishing import errorpage, pages, sitemap  # the templates (jinja2) only when a page is written
+
     feed = settings.feed(slug)
     art = art or cover(settings, feed)
     episodes = store.episodes(feed=slug)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from narrate.publishing import paths
 from narrate.settings import Settings
-from narrate.store import Episode, Status, utcnow
+from narrate.store.status import Status, utcnow
+
+if TYPE_CHECKING:
+    from narrate.store import Episode
+    from narrate.store.rows import EpisodeRow
 
 
-def episode_summary(settings: Settings, episode: Episode) -> dict[str, object]:
+def episode_summary(settings: Settings, episode: Episode | EpisodeRow) -> dict[str, object]:
     return {
         "id": episode.id,
         "guid": episode.guid,
@@ -32,7 +37,7 @@ def episode_summary(settings: Settings, episode: Episode) -> dict[str, object]:
     }
 
 
-def waiting_seconds(episode: Episode, now: dt.datetime | None = None) -> int | None:
+def waiting_seconds(episode: Episode | EpisodeRow, now: dt.datetime | None = None) -> int | None:
     """How long a queued episode has waited for a worker to take it; None once one has (or it has ended)."""
     if episode.status != Status.QUEUED.value or episode.updated_at is None:
         return None

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import uuid
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-class Status(str, enum.Enum):
-    QUEUED = "queued"
-    RENDERING = "rendering"
-    PUBLISHED = "published"
-    FAILED = "failed"
-    NEEDS_REVIEW = "needs_review"
-    """Held before any synthesis: the reading looks incomplete (the reason says why); staff approve or correct it."""
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+from narrate.store.status import Status, progress, utcnow
 
 
 class Base(DeclarativeBase):
@@ -85,12 +73,7 @@ class Episode(Base):
     @property
     def progress(self) -> int:
         """0-100: planning 5, synthesis up to 90, assembly and publishing the rest."""
-        if self.status == Status.PUBLISHED.value:
-            return 100
-        if self.status == Status.QUEUED.value or not self.segments_total:
-            return 0
-        synthesis = 85 * min(self.segments_done, self.segments_total) // self.segments_total
-        return min(99, 5 + synthesis + self.phase_progress)
+        return progress(self.status, self.segments_done, self.segments_total, self.phase_progress)
 
 
 class ApiToken(Base):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
-from sqlalchemy.engine import Engine as SQLEngine
+from typing import TYPE_CHECKING
 
 from narrate.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Engine as SQLEngine
 
 HEAD = "0005"
 """The newest revision in migrations/versions; a test checks that they agree."""
@@ -28,6 +29,8 @@ _ITEM = re.compile(rb"<item>")
 
 def revision(connection: Connection) -> str | None:
     """The database's revision; None when it has none (new, or made before migrations)."""
+    from sqlalchemy import inspect, text  # here: HEAD is read by commands that never load SQLAlchemy (rows.py)
+
     if "alembic_version" not in inspect(connection).get_table_names():
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -36,6 +39,8 @@ def revision(connection: Connection) -> str | None:
 def ensure(engine: SQLEngine, name: str, public_dir: Path | None = None) -> None:
     """Make sure the schema is the one this Narrate knows, creating it in a new database. ``name``: the URL as
     messages may show it (no password)."""
+    from sqlalchemy import inspect
+
     with engine.connect() as connection:
         current = revision(connection)
         tables = set(inspect(connection).get_table_names())
@@ -78,6 +83,8 @@ def upgrade(engine: SQLEngine) -> tuple[str | None, str]:
 def _upgrade_new(engine: SQLEngine) -> None:
     # Two processes may open the same new database at once (a worker and the CLI): the second finds the schema the
     # first made. PostgreSQL serialises them with an advisory lock; on SQLite the migration itself is idempotent.
+    from sqlalchemy import text
+
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(1851880012)"))

@@ -28,6 +28,7 @@ with open(sys.argv[1], "w") as out:
 HTTP_STACK = {"fastapi", "starlette", "uvicorn", "httpx", "h11", "multipart", "python_multipart"}
 ENGINE = {"onnxruntime", "piper", "gtts"}
 QUEUE = {"celery", "kombu", "redis", "amqp"}
+HEAVY = HTTP_STACK | ENGINE | QUEUE | {"numpy", "jinja2", "trafilatura", "lxml", "PIL", "markdown_it", "py3langid"}
 
 
 @pytest.fixture
@@ -63,8 +64,18 @@ def test_help_imports_no_database_no_http_no_engine(env: dict[str, str], tmp_pat
 
 def test_episodes_imports_the_database_only(env: dict[str, str], tmp_path: Path) -> None:
     modules = imported(env, tmp_path, "episodes")
-    assert "sqlalchemy" in modules
+    assert "sqlalchemy" in modules  # a new library: the Store creates its database
     assert modules & (HTTP_STACK | ENGINE | QUEUE | {"numpy", "jinja2", "trafilatura", "feedgen", "PIL"}) == set()
+
+
+def test_episodes_of_a_sqlite_library_imports_no_sqlalchemy(env: dict[str, str], tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("Ferry returns\n\nThe island ferry runs again from Monday.\n")
+    imported(env, tmp_path, "add", str(article))
+
+    modules = imported(env, tmp_path, "episodes", "--json")
+
+    assert modules & (HEAVY | {"sqlalchemy", "alembic"}) == set()  # store/rows.py reads it with sqlite3
 
 
 @pytest.mark.parametrize("engine", ["tone", "piper"])
@@ -87,7 +98,8 @@ def test_an_unchanged_re_add_loads_no_voice_and_no_queue(env: dict[str, str], tm
 
     again = imported(env, tmp_path, "add", str(article), "--json")
 
-    assert again & (HTTP_STACK | QUEUE | ENGINE) == set()
+    # Answered from the memo the first add wrote (narrate/cli/unchanged.py): not even the database's library.
+    assert again & (HEAVY | {"sqlalchemy", "alembic"}) == set()
     # Nothing spoken, nothing encoded: the same files, untouched, and no new segment.
     assert {path: path.stat().st_mtime_ns for path in public.rglob("*.mp3")} == published
     assert set(cache.rglob("*.wav")) == set(segments)
@@ -109,5 +121,15 @@ def test_an_unchanged_piper_re_add_loads_no_voice(env: dict[str, str], tmp_path:
 
     again = imported(env, tmp_path, "add", str(short))
 
-    assert again & (ENGINE | QUEUE | HTTP_STACK) == set()
+    assert again & (HEAVY | {"sqlalchemy"}) == set()
+    assert mp3.stat().st_mtime_ns == stamp
+    for memo in (Path(env["NARRATE_HOME"]) / "cache" / "unchanged").glob("*.json"):
+        memo.unlink()
+
+    full = imported(env, tmp_path, "add", str(short))  # the full add of an unchanged article, without its memo
+
+    assert "sqlalchemy" in full
+    # A text file: no web-page or Markdown reader; the language remembered, every segment cached and the files
+    # already published: no numpy, no page templates.
+    assert full & (ENGINE | QUEUE | HTTP_STACK | {"trafilatura", "markdown_it", "numpy", "py3langid", "jinja2"}) == set()
     assert mp3.stat().st_mtime_ns == stamp
