@@ -14,6 +14,7 @@ from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError, SourceErro
 from narrate.settings import Settings
 
 if TYPE_CHECKING:
+    from narrate.engines.pool import SynthesisPool
     from narrate.extract import Document
     from narrate.extract.completeness import Verdict
     from narrate.store import Episode, Store
@@ -35,15 +36,38 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     # Taken before anything is read or rendered: whatever changes from here on shows in the next add's digest.
     inputs = unchanged.inputs(args, settings, document.data)
     reading = _reading(args, document)
-    store = Store(settings.db_url, settings.public_dir)
-    episode = pipeline.submit(
-        settings, store, reading.article, feed=args.feed, source=args.source, engine=args.engine, voice=args.voice,
-        hold=reading.hold, notice=reading.notice,
-    )  # fmt: skip
-    code = render(settings, store, episode, queue=args.queue, as_json=args.json)
+    pool = None if reading.hold else _start_pool(args, settings)
+    try:
+        store = Store(settings.db_url, settings.public_dir)
+        episode = pipeline.submit(
+            settings, store, reading.article, feed=args.feed, source=args.source, engine=args.engine,
+            voice=args.voice, hold=reading.hold, notice=reading.notice,
+        )  # fmt: skip
+        code = render(settings, store, episode, queue=args.queue, as_json=args.json, pool=pool)
+    finally:
+        if pool is not None:
+            pool.close()
     if code == 0:
         unchanged.remember(args, settings, inputs, episode.id, report)
     return code
+
+
+def _start_pool(args: argparse.Namespace, settings: Settings) -> SynthesisPool | None:
+    """The embedded renderer's processes, started now to load the voice while this one records and plans the
+    episode (about a second saved); None when the render is not done here by processes."""
+    from narrate.engines.pool import SynthesisPool
+
+    if args.queue or settings.broker_url:
+        return None
+    engine = args.engine or settings.engine
+    pool = SynthesisPool(settings)
+    try:
+        if not pool.uses_processes(engine):
+            return None
+    except ConfigError:
+        return None  # an unknown engine: submitting says so
+    pool.start(settings, engine)
+    return pool
 
 
 def check_queue(args: argparse.Namespace, settings: Settings) -> None:
@@ -52,8 +76,11 @@ def check_queue(args: argparse.Namespace, settings: Settings) -> None:
         raise ConfigError("--queue needs a broker: set NARRATE_BROKER_URL (redis://... or amqp://...)")
 
 
-def render(settings: Settings, store: Store, episode: Episode, *, queue: bool, as_json: bool) -> int:
-    """Render a submitted episode here (embedded) or on workers, report it, and exit as it ended.
+def render(
+    settings: Settings, store: Store, episode: Episode, *, queue: bool, as_json: bool, pool: SynthesisPool | None = None
+) -> int:
+    """Render a submitted episode here (embedded, in ``pool`` if one is given) or on workers, report it, and exit as
+    it ended.
 
     An episode held for review is not rendered: it is reported with its reason and how to go on, and the command
     exits 4 (a source whose reading is in doubt), since nothing was published.
@@ -78,7 +105,7 @@ def render(settings: Settings, store: Store, episode: Episode, *, queue: bool, a
             worker.send_render(episode.id, episode.render_id)
             episode = _wait(store, episode.id, bar)
         else:
-            episode = _run_embedded(settings, store, episode, bar)
+            episode = _run_embedded(settings, store, episode, bar, pool)
     _report(episode, settings, as_json)
     if episode.status != Status.PUBLISHED.value:
         print(f"narrate: error: {episode.reason or 'render failed'}", file=sys.stderr)
@@ -94,18 +121,22 @@ def review_advice(episode_id: str) -> str:
     )
 
 
-def _run_embedded(settings: Settings, store: Store, episode: Episode, bar: _Progress) -> Episode:
-    """Render here, no broker: segments spoken by a pool of processes (one per core), closed when done."""
+def _run_embedded(
+    settings: Settings, store: Store, episode: Episode, bar: _Progress, pool: SynthesisPool | None
+) -> Episode:
+    """Render here, no broker: segments spoken by a pool of processes (one per core); a pool made here is closed
+    when done, a given one is the caller's."""
     from narrate import embedded
     from narrate.engines.pool import SynthesisPool
 
-    pool = SynthesisPool(settings)
+    speaking = pool if pool is not None else SynthesisPool(settings)
     try:
-        return embedded.render(settings, store, pool, episode.id, episode.render_id, bar.update)
+        return embedded.render(settings, store, speaking, episode.id, episode.render_id, bar.update)
     except NarrateError:
         return store.get(episode.id)  # recorded on the episode as its failure reason
     finally:
-        pool.close()
+        if pool is None:
+            speaking.close()
 
 
 def _wait(store: Store, episode_id: str, bar: _Progress) -> Episode:
@@ -134,7 +165,12 @@ class _Progress:
             # A terminal that reports no size (a fresh pty) makes tqdm hide the bar: give it one.
             width = min(shutil.get_terminal_size((80, 24)).columns, 100)
             self.bar = tqdm(
-                total=100, desc="queued", file=sys.stderr, leave=False, ncols=width, nrows=24,
+                total=100,
+                desc="queued",
+                file=sys.stderr,
+                leave=False,
+                ncols=width,
+                nrows=24,
                 bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}",
             )
 
@@ -233,8 +269,10 @@ def _check(settings: Settings, script: Any, args: argparse.Namespace) -> int:
     findings = preflight(script, feed_lexicon(settings.home, args.feed), script.language)
     heard = _listen(settings, findings, args) if args.listen else {}
     if args.json:
-        found = [dataclasses.asdict(f) | ({"heard": dataclasses.asdict(heard[f.word])} if f.word in heard else {})
-                 for f in findings]
+        found = [
+            dataclasses.asdict(f) | ({"heard": dataclasses.asdict(heard[f.word])} if f.word in heard else {})
+            for f in findings
+        ]
         print(json.dumps(found, indent=2, ensure_ascii=False))
     else:
         for finding in findings:
@@ -243,8 +281,10 @@ def _check(settings: Settings, script: Any, args: argparse.Namespace) -> int:
             print(name.describe())
         wrong = sum(not name.right for name in heard.values())
         listened = f"; {wrong} of {len(heard)} heard as something else" if args.listen else ""
-        print(f"{len(findings)} word(s) to check{listened}; fix with: narrate lexicon add WORD SAY --feed {args.feed}",
-              file=sys.stderr)
+        print(
+            f"{len(findings)} word(s) to check{listened}; fix with: narrate lexicon add WORD SAY --feed {args.feed}",
+            file=sys.stderr,
+        )
     return 2 if findings and args.strict else 0
 
 

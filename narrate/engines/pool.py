@@ -74,6 +74,8 @@ class SynthesisPool:
         """ONNX threads per process: the cores shared out, unless NARRATE_ONNX_THREADS says otherwise."""
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._spoken = False
+        """Whether any segment went to the processes: a pool started ahead and never needed is stopped at once."""
 
     def uses_processes(self, engine: str) -> bool:
         return self.processes > 1 and bool(getattr(engine_class(engine), "cpu_bound", False))
@@ -120,6 +122,7 @@ class SynthesisPool:
     ) -> None:
         child = replace(settings, onnx_threads=self.threads)
         pool = self._pool(child, todo[0].engine, todo[0].voice)
+        self._spoken = True
         # Longest first: the last segments to finish are then short ones, and no process idles long at the end.
         queue = sorted(todo, key=lambda job: len(job.text), reverse=True)
         flying: set[Future[str]] = set()
@@ -173,11 +176,18 @@ class SynthesisPool:
         broken.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        """Stop the processes (after the segments in flight)."""
+        """Stop the processes: after the segments in flight; at once if none was ever sent (a pool started ahead
+        for a render that found everything cached, or never began, need not wait for its voices to load)."""
         with self._lock:
             executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if executor is None:
+            return
+        if not self._spoken:
+            # ProcessPoolExecutor.terminate_workers (Python 3.14) does this; before it, the processes are only
+            # reachable through the executor's own table.
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _start_process(settings: Settings, engine: str, voice: str) -> None:

@@ -118,6 +118,36 @@ def test_an_article_all_cached_starts_no_process(tmp_path: Path) -> None:
     assert idle._executor is None
 
 
+def test_a_pool_started_ahead_and_never_needed_is_stopped_without_waiting_for_its_voices(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper", synthesis_processes=2)
+    ahead = SynthesisPool(settings)
+    ahead.start(settings, "piper")  # as narrate add does, before it knows whether anything needs speaking
+    executor = ahead._executor
+    assert executor is not None
+    processes = list(executor._processes.values())  # type: ignore[attr-defined]
+    assert len(processes) == 2
+
+    ahead.close()
+
+    assert ahead._executor is None
+    assert [process.exitcode for process in processes] == [-15, -15]  # terminated (SIGTERM), not left to finish
+
+
+def test_a_pool_started_ahead_that_speaks_is_closed_after_its_segments(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper", synthesis_processes=2)
+    ahead = SynthesisPool(settings)
+    ahead.start(settings, "piper")
+    jobs = jobs_for(settings, TEXTS[:2])
+    processes = list(ahead._executor._processes.values())  # type: ignore[union-attr]
+
+    ahead.speak_all(settings, jobs)
+    ahead.close()
+
+    cache = SegmentCache(settings.cache_dir)
+    assert all(cache.get(job.key) is not None for job in jobs)
+    assert [process.exitcode for process in processes] == [0, 0]  # let finish, not terminated
+
+
 def test_a_failure_in_a_process_is_raised_here_with_its_reason(pool: SynthesisPool, tmp_path: Path) -> None:
     model = tmp_path / "broken.onnx"
     model.write_bytes(b"not a model")
