@@ -22,6 +22,16 @@ BASE_URL = "https://audio.example.org/narrate"
 POSTGRES_ADMIN_URL = os.environ.get("NARRATE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A module whose tests share a module-scoped fixture (a rendered site, a browser, a loaded voice) runs in one
+    test process (xdist's --dist loadgroup), so the fixture is built once, not once in each process."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info and any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
