@@ -115,7 +115,6 @@ def _queue_state(name: str) -> tuple[str, int] | None:
     return None
 
 
-@pytest.mark.xdist_group("rabbitmq")  # restarts the machine's RabbitMQ: no other test of ours may be using it
 def test_rabbitmq_restart_keeps_queued_renders(make_cluster) -> None:  # type: ignore[no-untyped-def]
     if shutil.which("rabbitmqctl") is None:
         pytest.fail("rabbitmqctl is not installed; the machine's RabbitMQ is needed")

@@ -21,7 +21,7 @@ def spoken_cues(cluster, episode: Episode) -> int:  # type: ignore[no-untyped-de
     return (cluster.settings.public_dir / episode.transcript_path).read_text().count(" --> ")
 
 
-@pytest.mark.parametrize("broker", ["redis", pytest.param("rabbitmq", marks=pytest.mark.xdist_group("rabbitmq"))])
+@pytest.mark.parametrize("broker", ["redis", "rabbitmq"])
 def test_worker_killed_mid_synthesis_publishes_once(make_cluster, broker: str) -> None:  # type: ignore[no-untyped-def]
     # Redis gives a dead worker's tasks to another after the visibility timeout; RabbitMQ as soon as it notices.
     url = {"redis": REDIS_URL, "rabbitmq": RABBITMQ_URL}[broker]
