@@ -246,6 +246,10 @@ CARRIER = "The name is {}."
 _CARRIER_LETTERS = "thenameis"
 
 
+HEARINGS = 2
+"""How many times a name is said before it is called heard wrong."""
+
+
 def _heard_as(heard: str, word: str) -> bool:
     return _letters(heard).removeprefix(_CARRIER_LETTERS) == _letters(word)
 
@@ -263,11 +267,16 @@ def hear_names(findings: Iterable[Finding], engine: Engine, listener: Ear | None
     for finding in findings:
         if finding.kind == "mixed-script":
             continue
-        heard = _hear_name(listener, engine, normalize(finding.word))
-        if _heard_as(heard, finding.word):
-            results.append(HeardName(finding.word, heard, right=True))
+        # The voice says a word a little differently each time (Piper samples its timing and tone), so a name is
+        # called heard wrong only when it was heard wrong every time.
+        spoken = normalize(finding.word)
+        hearings = [_hear_name(listener, engine, spoken)]
+        while not _heard_as(hearings[-1], finding.word) and len(hearings) < HEARINGS:
+            hearings.append(_hear_name(listener, engine, spoken))
+        if _heard_as(hearings[-1], finding.word):
+            results.append(HeardName(finding.word, hearings[-1], right=True))
             continue
-        result = HeardName(finding.word, heard, right=False)
+        result = HeardName(finding.word, hearings[0], right=False)
         for candidate in respellings(finding.word):
             candidate_heard = _hear_name(listener, engine, candidate)
             if _heard_as(candidate_heard, finding.word):

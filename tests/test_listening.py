@@ -106,3 +106,40 @@ def test_the_listening_preflight_hears_a_name_wrong_and_a_name_right(tmp_path: P
     # A respelling the ear heard as the name, ready for the lexicon, or the advice to listen.
     assert heard_wrong[1].startswith("try: narrate lexicon add Natarajan ") or "listen and add one" in heard_wrong[1]
     assert "1 of 2 heard as something else" in result.stderr
+
+
+class ScriptedEar:
+    """Hears what it is told to, in turn: the voice's own variation, made repeatable for a unit test."""
+
+    def __init__(self, *hearings: str) -> None:
+        self.hearings = list(hearings)
+
+    def hear(self, speech: object) -> str:
+        return self.hearings.pop(0)
+
+
+class SilentVoice:
+    def synthesize(self, text: str) -> object:
+        return text
+
+
+def test_a_name_heard_wrong_once_and_right_the_second_time_is_heard_right() -> None:
+    from narrate.listening import hear_names
+    from narrate.script.check import Finding
+
+    ear = ScriptedEar("The name is with the old.", "The name is Whitfield.")
+    (result,) = hear_names([Finding("name", "Whitfield")], SilentVoice(), ear)  # type: ignore[arg-type]
+    assert result.right and result.heard == "Whitfield"
+    assert ear.hearings == []  # said twice, no respelling tried
+
+
+def test_a_name_heard_wrong_every_time_is_reported_with_its_first_hearing_and_a_respelling() -> None:
+    from narrate.listening import HEARINGS, hear_names, respellings
+    from narrate.script.check import Finding
+
+    wrong = [f"The name is not a rajan {n}." for n in range(HEARINGS)]
+    tries = respellings("Natarajan")
+    ear = ScriptedEar(*wrong, "The name is knot a rajan.", "The name is Natarajan.", *["x"] * len(tries))
+    (result,) = hear_names([Finding("name", "Natarajan")], SilentVoice(), ear)  # type: ignore[arg-type]
+    assert not result.right and result.heard == "not a rajan 0"
+    assert result.respelling == tries[1] and result.respelling_heard == "Natarajan"

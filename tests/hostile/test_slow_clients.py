@@ -119,13 +119,20 @@ def test_many_idle_connections_are_all_closed_and_others_still_served(quick: Run
     assert answers[1::2] == [b""] * 20
 
 
-def test_headers_sent_in_pieces_within_the_deadline_are_served(quick: Running) -> None:
-    pieces = [b"GET /feeds/main.xml HTTP/1.1\r\n", b"Host: 127.0.0.1\r\n", b"Accept: */*\r\n", b"\r\n"]
-    with connect(quick.url) as sock:
-        for piece in pieces:
+def test_headers_sent_in_pieces_within_the_deadline_are_served(start_service: Start, home: Path) -> None:
+    (home / "public" / "feeds").mkdir(parents=True)
+    (home / "public" / "feeds" / "main.xml").write_bytes(b"<rss/>")
+    # A deadline far beyond the pauses: on a loaded machine the test's own sleeps and the server's loop run late,
+    # and what is checked is that pieces are put together, not how close to the deadline they may come.
+    patient = start_service(header_timeout=TIMEOUT * 5)
+    # Connection: close, so the server ends the connection after its answer: read to the end, no half-close that
+    # could reach it before it has answered.
+    pieces = [b"GET /feeds/main.xml HTTP/1.1\r\n", b"Host: 127.0.0.1\r\n", b"Connection: close\r\n", b"\r\n"]
+    with connect(patient.url) as sock:
+        for number, piece in enumerate(pieces):
+            if number:
+                time.sleep(TIMEOUT / 5)
             sock.sendall(piece)
-            time.sleep(TIMEOUT / 6)
-        sock.shutdown(socket.SHUT_WR)
         answer = read_all(sock)
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and answer.endswith(b"<rss/>")
 
