@@ -23,13 +23,6 @@ CATEGORIES = ("Arts, Business, Comedy, Education, Fiction, Government, History, 
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
-    env.update(NARRATE_HOME=str(tmp_path / "home"), NARRATE_BASE_URL="https://audio.example.org", NARRATE_ENGINE="tone")
-    return env
-
-
-@pytest.fixture
 def article(tmp_path: Path) -> Path:
     path = tmp_path / "ferry.txt"
     path.write_text(ARTICLE)

@@ -6,7 +6,6 @@ Timings belong in bench/ (they depend on the machine's load); what is imported d
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,13 +28,6 @@ HTTP_STACK = {"fastapi", "starlette", "uvicorn", "httpx", "h11", "multipart", "p
 ENGINE = {"onnxruntime", "piper", "gtts"}
 QUEUE = {"celery", "kombu", "redis", "amqp"}
 HEAVY = HTTP_STACK | ENGINE | QUEUE | {"numpy", "jinja2", "trafilatura", "lxml", "PIL", "markdown_it", "py3langid"}
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
-    env.update(NARRATE_HOME=str(tmp_path / "home"), NARRATE_BASE_URL="https://audio.example.org", NARRATE_ENGINE="tone")
-    return env
 
 
 def imported(env: dict[str, str], tmp_path: Path, *args: str) -> set[str]:

@@ -7,7 +7,6 @@ Which path ran is told by what the process imported: the full add loads SQLAlche
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -30,13 +29,6 @@ ARTICLE = (
     "Ferry returns\n\nThe island ferry runs again from Monday, after a winter of repairs to the NCAT pier.\n\n"
     "Tickets cost $4, and bicycles ride free.\n"
 )
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATE_")}
-    env.update(NARRATE_HOME=str(tmp_path / "home"), NARRATE_BASE_URL="https://audio.example.org", NARRATE_ENGINE="tone")
-    return env
 
 
 @pytest.fixture
