@@ -139,11 +139,11 @@ def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
         return job["key"]  # superseded or ended: its finish publishes nothing, so spend no engine time on it
     started = time.monotonic()
     try:
-        with recovery.failing(store, episode_id, render_id):
+        with recovery.failing(store, episode_id, render_id, unless=EngineError):
             key = pipeline.synthesize(settings, pipeline.SegmentJob(**job), lambda: store.touch(episode_id, render_id))
     except EngineError as error:
         tasks_log.info("episode %s: a segment failed after %.1f s: %s", episode_id, time.monotonic() - started, error)
-        new_render = recovery.fall_back(settings, store, episode_id, render_id, error)
+        new_render = recovery.engine_failed(settings, store, episode_id, render_id, error)
         if new_render:
             render.delay(episode_id, new_render)
         raise

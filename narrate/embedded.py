@@ -56,10 +56,10 @@ def _render_once(
             progress(store.get(episode_id))
 
     try:
-        with recovery.failing(store, episode_id, render_id):
+        with recovery.failing(store, episode_id, render_id, unless=EngineError):
             pool.speak_all(settings, jobs, done, lambda: store.touch(episode_id, render_id))
     except EngineError as error:
-        new_render = recovery.fall_back(settings, store, episode_id, render_id, error)
+        new_render = recovery.engine_failed(settings, store, episode_id, render_id, error)
         if new_render is None:
             raise
         return new_render

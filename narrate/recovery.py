@@ -22,13 +22,18 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
-    """Any error inside ends the render as failed with a one-line reason, then propagates."""
+def failing(
+    store: Store, episode_id: str, render_id: str, *, unless: type[NarrateError] | None = None
+) -> Iterator[None]:
+    """Any error inside ends the render as failed with a one-line reason, then propagates; an ``unless`` error
+    propagates unrecorded, for the caller to decide (an engine failure the fallback engine may take over)."""
     try:
         yield
     except UnavailableError:
         raise  # the database or broker is down for now: the task retries; nothing to record (or able to)
     except NarrateError as error:
+        if unless is not None and isinstance(error, unless):
+            raise
         store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error), exit_code=error.exit_code)
         raise
     except OSError as error:  # a full disk, an unwritable directory: publishing failed
@@ -41,6 +46,17 @@ def failing(store: Store, episode_id: str, render_id: str) -> Iterator[None]:
         store.change(episode_id, render_id, status=Status.FAILED.value, reason=f"internal error: {error}",
                      exit_code=INTERNAL_ERROR)  # fmt: skip
         raise
+
+
+def engine_failed(settings: Settings, store: Store, episode_id: str, render_id: str, error: EngineError) -> str | None:
+    """The engine failed for good: the fallback engine's new render id, or None once the failure is recorded.
+
+    The fallback is tried first, so that nobody watching the episode (``narrate add`` waiting, the API, a test)
+    sees it failed on its way to the fallback engine."""
+    new_render = fall_back(settings, store, episode_id, render_id, error)
+    if new_render is None:
+        store.change(episode_id, render_id, status=Status.FAILED.value, reason=str(error), exit_code=error.exit_code)
+    return new_render
 
 
 def fall_back(settings: Settings, store: Store, episode_id: str, render_id: str, error: EngineError) -> str | None:

@@ -110,10 +110,21 @@ def unreachable_gtts(home, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ig
 
 def test_engine_down_for_good_moves_the_episode_to_the_fallback_engine(unreachable_gtts: None, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("NARRATE_FALLBACK_ENGINE", "tone")
+    written: list[str] = []
+    change = Store.change
+
+    def recording(self: Store, *ids: str | None, **values: object) -> bool:
+        if "status" in values:
+            written.append(str(values["status"]))
+        return change(self, *ids, **values)
+
+    monkeypatch.setattr(Store, "change", recording)
     settings = Settings.load()
     episode_id = render(settings, article(), engine="gtts")
     episode = Store(settings.db_url).get(episode_id)
     assert episode.status == "published", episode.reason
+    # Never seen failed on its way to the fallback: a watcher (narrate add waiting, the API) would stop there.
+    assert "failed" not in written and "queued" in written
     assert episode.engine == "tone"
     assert episode.notice.startswith("gtts failed (gtts: cannot reach http://127.0.0.1:1") and episode.notice.endswith(
         "read by tone instead"
