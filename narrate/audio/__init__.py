@@ -6,8 +6,9 @@ file with ffmpeg (``from narrate.audio import ffmpeg``) or never touch audio (an
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from narrate.lazy import exports
 
 if TYPE_CHECKING:
     from narrate.audio.assembly import Assembly, AudioOptions, Part, assemble
@@ -38,7 +39,4 @@ _HOMES = {
 }  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"narrate.audio.{_HOMES[name]}"), name)
+__getattr__ = exports(__name__, _HOMES)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import logging
 import os
 import platform
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,47 +48,24 @@ def fast_model(model: Path, config: Path, digest: str, cache_folder: Path) -> Pa
     """The fastest faithful form of ``model`` (whose files' digest is ``digest``, ``config`` its Piper config), made
     once and kept in ``cache_folder``: the rewritten graph in ONNX Runtime's own optimised format for this machine,
     else the rewritten graph, else ``model`` itself when the rewrite is not possible or not faithful."""
-    rewritten = _rewritten(model, config, digest, cache_folder)
-    if rewritten == model:
-        return model
-    return _optimised(rewritten, model, config)
-
-
-def _rewritten(model: Path, config: Path, digest: str, cache_folder: Path) -> Path:
-    target = cache_folder / f"{model.stem}-{digest}-2d{REWRITE_VERSION}.onnx"
-    refused = target.with_suffix(".refused")
-    if target.is_file():
-        return target
+    rewritten = cache_folder / f"{model.stem}-{digest}-2d{REWRITE_VERSION}.onnx"
+    refused = rewritten.with_suffix(".refused")
     if refused.exists():
         return model
     try:
-        cache_folder.mkdir(parents=True, exist_ok=True)
-        with _exclusive(cache_folder / ".lock"):
-            if target.is_file():  # another process made it while this one waited
-                return target
-            if refused.exists():
-                return model
-            try:
-                rewritten = rewrite(model.read_bytes())
-                difference = compare(model, config, rewritten)
-            except ImportError as error:  # an install without onnx: nothing to remember about this voice
-                log.info("voice %s kept as it is: %s", model.name, error)
-                return model
-            except Exception as error:  # noqa: BLE001 - onnx's and onnxruntime's errors derive from Exception only
-                log.info("voice %s kept as it is: its graph could not be rewritten (%s)", model.name, error)
-                refused.write_text(f"{error}\n", encoding="utf-8")
-                return model
-            if difference > MAX_DIFFERENCE:
-                log.info("voice %s kept as it is: the rewritten graph differs by %.3g", model.name, difference)
-                refused.write_text(f"difference {difference}\n", encoding="utf-8")
-                return model
-            partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            partial.write_bytes(rewritten)
-            os.replace(partial, target)
-            return target
-    except OSError as error:
+        _made_once(rewritten, lambda partial: partial.write_bytes(_checked(model, config, rewrite(model.read_bytes()))))
+    except ImportError as error:  # an install without onnx: nothing to remember about this voice
         log.info("voice %s kept as it is: %s", model.name, error)
         return model
+    except OSError as error:  # the cache folder cannot be written
+        log.info("voice %s kept as it is: %s", model.name, error)
+        return model
+    except Exception as error:  # noqa: BLE001 - onnx's and onnxruntime's errors derive from Exception only
+        log.info("voice %s kept as it is: %s", model.name, error)
+        with contextlib.suppress(OSError):
+            refused.write_text(f"{error}\n", encoding="utf-8")
+        return model
+    return _optimised(rewritten, model, config)
 
 
 def _optimised(rewritten: Path, model: Path, config: Path) -> Path:
@@ -96,33 +74,46 @@ def _optimised(rewritten: Path, model: Path, config: Path) -> Path:
     out for this CPU's vector instructions, so the file is named after them and after ONNX Runtime's version."""
     import onnxruntime
 
+    def save(partial: Path) -> None:
+        options = onnxruntime.SessionOptions()
+        options.optimized_model_filepath = str(partial)
+        options.add_session_config_entry("session.save_model_format", "ORT")
+        options.log_severity_level = 3  # its warning says what the name already does: made for this machine
+        onnxruntime.InferenceSession(str(rewritten), sess_options=options, providers=["CPUExecutionProvider"])
+        _checked(model, config, partial.read_bytes())
+
     target = rewritten.with_name(f"{rewritten.stem}-{_runtime(onnxruntime.__version__)}.ort")
-    if target.is_file():
-        return target
     try:
-        with _exclusive(target.parent / ".lock"):
-            if target.is_file():
-                return target
-            partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            options = onnxruntime.SessionOptions()
-            options.optimized_model_filepath = str(partial)
-            options.add_session_config_entry("session.save_model_format", "ORT")
-            options.log_severity_level = 3  # its warning says what the name already does: made for this machine
-            try:
-                onnxruntime.InferenceSession(str(rewritten), sess_options=options, providers=["CPUExecutionProvider"])
-                difference = compare(model, config, partial.read_bytes())
-            except Exception as error:  # noqa: BLE001 - onnxruntime's errors derive from Exception only
-                log.info("voice %s not optimised ahead: %s", model.name, error)
-                partial.unlink(missing_ok=True)
-                return rewritten
-            if difference > MAX_DIFFERENCE:
-                partial.unlink(missing_ok=True)
-                return rewritten
-            os.replace(partial, target)
-            return target
-    except OSError as error:
+        _made_once(target, save)
+    except Exception as error:  # noqa: BLE001 - onnxruntime's errors derive from Exception only; OSError too
         log.info("voice %s not optimised ahead: %s", model.name, error)
         return rewritten
+    return target
+
+
+def _made_once(target: Path, make: Callable[[Path], object]) -> None:
+    """Make ``target`` once for every process: ``make`` writes a temporary file, under a lock (a pool's processes
+    start together), which then takes the target's name whole; its errors propagate, leaving nothing behind."""
+    if target.is_file():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(target.parent / ".lock"):
+        if target.is_file():  # another process made it while this one waited
+            return
+        partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        try:
+            make(partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+
+
+def _checked(model: Path, config: Path, faster: bytes) -> bytes:
+    """``faster``, once it says the test sentence as ``model`` does; ValueError when it does not."""
+    difference = compare(model, config, faster)
+    if difference > MAX_DIFFERENCE:
+        raise ValueError(f"the rewritten graph differs by {difference:.3g}")
+    return faster
 
 
 def _runtime(version: str) -> str:
@@ -281,33 +272,42 @@ class _Rewrite:
         ]
 
 
-def compare(model: Path, config_file: Path, rewritten: bytes) -> float:
-    """The largest sample difference between ``model`` and ``rewritten`` saying one test sentence, without noise."""
+def compare(model: Path, config: Path, faster: bytes) -> float:
+    """The largest sample difference between ``model`` and ``faster`` saying one test sentence, without noise."""
+    import numpy as np
+
+    stat = model.stat()
+    original, other = _said_by_file(model, config, (stat.st_size, stat.st_mtime_ns)), _said(faster, config)
+    if original.shape != other.shape or original.size == 0:
+        return float("inf")
+    return float(np.abs(original - other).max())
+
+
+@functools.lru_cache(maxsize=4)
+def _said_by_file(model: Path, config: Path, stamp: tuple[int, int]) -> Any:
+    """The original's test sentence, said once per file (the .onnx and the .ort copies are both checked against it)."""
+    return _said(model.read_bytes(), config)
+
+
+def _said(model_bytes: bytes, config_file: Path) -> Any:
+    """The test sentence's samples as the model says them, with no noise (the same input gives the same audio)."""
     import numpy as np
     import onnxruntime
 
-    config = json.loads(config_file.read_text(encoding="utf-8"))
-    ids_by_phoneme = config["phoneme_id_map"]
-    phonemes = ["^", *"ðə vɔɪs ɪz ðə seɪm", "$"]
+    ids_by_phoneme = json.loads(config_file.read_text(encoding="utf-8"))["phoneme_id_map"]
     ids: list[int] = []
-    for phoneme in phonemes:
+    for phoneme in ["^", *"ðə vɔɪs ɪz ðə seɪm", "$"]:
         if phoneme in ids_by_phoneme:
             ids.extend(ids_by_phoneme[phoneme])
             ids.extend(ids_by_phoneme.get("_", []))
-    outputs = []
-    for source in (model.read_bytes(), rewritten):
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
-        session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
-        feeds: dict[str, Any] = {
-            "input": np.array([ids], dtype=np.int64),
-            "input_lengths": np.array([len(ids)], dtype=np.int64),
-            "scales": np.array([0.0, 1.0, 0.0], dtype=np.float32),  # no noise: the same input gives the same audio
-        }
-        if any(item.name == "sid" for item in session.get_inputs()):
-            feeds["sid"] = np.array([0], dtype=np.int64)
-        outputs.append(session.run(None, feeds)[0].reshape(-1))
-    original, faster = outputs
-    if original.shape != faster.shape or original.size == 0:
-        return float("inf")
-    return float(np.abs(original - faster).max())
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = onnxruntime.InferenceSession(model_bytes, sess_options=options, providers=["CPUExecutionProvider"])
+    feeds: dict[str, Any] = {
+        "input": np.array([ids], dtype=np.int64),
+        "input_lengths": np.array([len(ids)], dtype=np.int64),
+        "scales": np.array([0.0, 1.0, 0.0], dtype=np.float32),
+    }
+    if any(item.name == "sid" for item in session.get_inputs()):
+        feeds["sid"] = np.array([0], dtype=np.int64)
+    return session.run(None, feeds)[0].reshape(-1)

@@ -6,8 +6,9 @@ only read (narrate episodes, an unchanged re-add) use status.py and rows.py inst
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from narrate.lazy import exports
 
 if TYPE_CHECKING:
     from narrate.store.database import Store, connect
@@ -23,7 +24,4 @@ _HOMES = {
 }  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"narrate.store.{_HOMES[name]}"), name)
+__getattr__ = exports(__name__, _HOMES)

@@ -138,7 +138,7 @@ def test_a_rewrite_that_changes_the_audio_is_not_used(tmp_path: Path, monkeypatc
     monkeypatch.setattr(voice_model, "compare", lambda *_: 0.25)  # as if the two disagreed by a quarter of full scale
     cache = tmp_path / "cache"
     assert fast_model(model, config, "0123456789abcdef", cache) == model
-    assert "difference 0.25" in next(cache.glob("*.refused")).read_text()
+    assert "differs by 0.25" in next(cache.glob("*.refused")).read_text()
 
 
 def test_a_cache_folder_that_cannot_be_written_leaves_the_voice_as_it_is(tmp_path: Path) -> None:
