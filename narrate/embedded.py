@@ -1,8 +1,9 @@
 """The embedded renderer: a whole render in this process, with no broker, its segments spoken by a SynthesisPool.
 
-What worker.py's tasks do over Celery, as plain calls: plan, speak every segment (same cache, same checks), finish;
-a failure is recorded on the episode with its reason (recovery.failing), and an engine that fails for good hands
-the episode to NARRATE_FALLBACK_ENGINE. ``narrate add`` without a broker and ``narrate serve``'s own renderer use it.
+What worker.py's tasks do over Celery, as plain calls: plan, speak every segment (same cache, same checks), finish
+(here while the segments are spoken, taking each as it comes); a failure is recorded on the episode with its reason
+(recovery.failing), and an engine that fails for good hands the episode to NARRATE_FALLBACK_ENGINE. ``narrate add``
+without a broker and ``narrate serve``'s own renderer use it.
 Nothing here imports Celery: a re-add of an unchanged article plans, finds every segment cached and the published
 files already this render's, and is done.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from narrate import pipeline, recovery
-from narrate.engines.pool import SynthesisPool
+from narrate.engines.pool import Speaking, SynthesisPool
 from narrate.errors import EngineError
 from narrate.settings import Settings
 from narrate.store import Episode, Store
@@ -46,7 +47,10 @@ def _render_once(
     render_id: str,
     progress: Callable[[Episode], None] | None,
 ) -> str | None:
-    """One render; the fallback engine's new render id when the engine failed for good and one takes over."""
+    """One render; the fallback engine's new render id when the engine failed for good and one takes over.
+
+    The segments are spoken in the background, in speaking order, while this thread stitches and encodes each as it
+    comes (pipeline.finish with an arrival): little of the encoding is left once the last segment is spoken."""
     with recovery.failing(store, episode_id, render_id):
         jobs = pipeline.plan(settings, store, episode_id, render_id)
 
@@ -55,15 +59,19 @@ def _render_once(
         if progress is not None:
             progress(store.get(episode_id))
 
+    speaking = Speaking(pool, settings, jobs, done, lambda: store.touch(episode_id, render_id))
     try:
+        # An engine failure (a segment that will never come) is not recorded here: the fallback may take over.
         with recovery.failing(store, episode_id, render_id, unless=EngineError):
-            pool.speak_all(settings, jobs, done, lambda: store.touch(episode_id, render_id))
+            try:
+                pipeline.finish(settings, store, episode_id, render_id, arrival=speaking)
+            finally:
+                speaking.stop()
     except EngineError as error:
         new_render = recovery.engine_failed(settings, store, episode_id, render_id, error)
         if new_render is None:
             raise
         return new_render
-    finish(settings, store, episode_id, render_id)
     return None
 
 

@@ -27,6 +27,7 @@ from narrate.store import Episode, Status, Store, utcnow
 
 if TYPE_CHECKING:
     from narrate.audio import Part
+    from narrate.audio.assembly import Arrival
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,8 @@ def _stamp(path: str) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def render_files(context: RenderContext, parts: list[Part]) -> Rendered:
-    """Write the MP3 (tagged), transcript and chapters into the stage."""
+def render_files(context: RenderContext, parts: list[Part], arrival: Arrival | None = None) -> Rendered:
+    """Write the MP3 (tagged), transcript and chapters into the stage; ``arrival``: the parts are still being made."""
     # Imported here, as the pages and the feed below: a render whose files are already published (an unchanged
     # re-add) checks its fingerprint and stops, without loading numpy or the page templates.
     from narrate.audio import AudioOptions, Chapter, Tags, assemble, write_tags
@@ -136,6 +137,7 @@ def render_files(context: RenderContext, parts: list[Part]) -> Rendered:
         outro_audio=Path(feed.outro_audio) if feed.outro_audio else None,
         work_dir=stage,
         progress=context.progress,
+        arrival=arrival,
     )
     starts = {index: assembly.cues[index][0] for index, _ in script.chapters()}
     chapter_list = [(0.0 if i == 0 else starts[index], title) for i, (index, title) in enumerate(script.chapters())]

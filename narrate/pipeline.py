@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from narrate.article import Article, article_from_dict, article_to_dict
 from narrate.engines import check_engine, engine_class, identify
@@ -56,6 +57,9 @@ __all__ = [
     "synthesize",
     "unpublish",
 ]
+
+if TYPE_CHECKING:
+    from narrate.audio.assembly import Arrival
 
 log = logging.getLogger(__name__)
 
@@ -319,17 +323,20 @@ def synthesize(settings: Settings, job: SegmentJob, waiting: Callable[[], None] 
     return fill(settings, job.key, job.engine, job.voice, job.text, waiting)
 
 
-def finish(settings: Settings, store: Store, episode_id: str, render_id: str) -> Episode:
+def finish(
+    settings: Settings, store: Store, episode_id: str, render_id: str, arrival: Arrival | None = None
+) -> Episode:
     """Assemble, tag and publish the episode, then swap the feed. A stale render publishes nothing.
 
     Safe to run twice, even at once (a redelivered or retried task): runs for one episode take turns, and a later run
-    finds the fingerprint the earlier one recorded and publishes nothing again.
+    finds the fingerprint the earlier one recorded and publishes nothing again. ``arrival``: the segments are still
+    being spoken (engines.pool.Speaking), and each is taken as it comes.
     """
     with store.lock(f"episode-{episode_id}", settings.home / "locks"):
-        return _finish(settings, store, episode_id, render_id)
+        return _finish(settings, store, episode_id, render_id, arrival)
 
 
-def _finish(settings: Settings, store: Store, episode_id: str, render_id: str) -> Episode:
+def _finish(settings: Settings, store: Store, episode_id: str, render_id: str, arrival: Arrival | None) -> Episode:
     episode = store.get(episode_id)
     if episode.render_id != render_id:
         log.info("render %s of %s was superseded; not publishing", render_id, episode_id)
@@ -347,10 +354,14 @@ def _finish(settings: Settings, store: Store, episode_id: str, render_id: str) -
 
     cache = SegmentCache(settings.cache_dir)
     jobs = [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(context.keys, context.script.segments)]
-    parts = [Part(_cached(settings, cache, job), s.pause_ms) for job, s in zip(jobs, context.script.segments)]
+    if arrival is None:
+        parts = [Part(_cached(settings, cache, job), s.pause_ms) for job, s in zip(jobs, context.script.segments)]
+    else:
+        parts = [Part(cache.path(job.key), s.pause_ms) for job, s in zip(jobs, context.script.segments)]
+        arrival = _Arriving(arrival, settings, cache, jobs)
     context.stage.mkdir(parents=True, exist_ok=True)
     try:
-        rendered = render_files(context, parts)
+        rendered = render_files(context, parts, arrival)
         with rendered.files["audio"].open("rb") as stream:
             rev = hashlib.file_digest(stream, "sha256").hexdigest()[:10]
         # One publisher per feed at a time: install, database, page and feed change together or not at all.
@@ -369,3 +380,17 @@ def _cached(settings: Settings, cache: SegmentCache, job: SegmentJob) -> Path:
         synthesize(settings, job)
         path = cache.path(job.key)
     return path
+
+
+class _Arriving:
+    """Segments as they are spoken, each one made sure of in the cache (``_cached``) once it has come."""
+
+    def __init__(self, arrival: Arrival, settings: Settings, cache: SegmentCache, jobs: list[SegmentJob]) -> None:
+        self._arrival, self._settings, self._cache, self._jobs = arrival, settings, cache, jobs
+
+    def ready(self, index: int) -> bool:
+        return self._arrival.ready(index)
+
+    def wait(self, index: int) -> None:
+        self._arrival.wait(index)
+        _cached(self._settings, self._cache, self._jobs[index])

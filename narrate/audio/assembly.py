@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
 import warnings
 import wave
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from narrate.audio import ffmpeg
 from narrate.audio.ffmpeg import SAMPLE_WIDTH
@@ -48,6 +50,11 @@ Aiming this much higher lets one encode normally land on the target; the check a
 
 # Share of the progress bar each stage gets: stitching and measuring, then encoding (checked as it goes).
 _STITCHED, _ENCODED = 0.15, 0.95
+
+_EARLY_SHARE, _EARLY_SECONDS = 0.5, 30.0
+"""Parts (a share of them) and audio stitched before an early encoding may start: enough to tell the gain."""
+_EARLY_TOLERANCE_DB = 0.2
+"""An early encoding stands when the gain the whole episode asks for is within this of the one it started with."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,18 @@ class Assembly:
 # -- assembly ------------------------------------------------------------------------------------
 
 
+class Arrival(Protocol):
+    """Parts still being made while they are stitched: the embedded renderer's segments, spoken meanwhile."""
+
+    def ready(self, index: int) -> bool:
+        """Whether part ``index`` is there now."""
+        ...
+
+    def wait(self, index: int) -> None:
+        """Return once part ``index`` is there; raise why it never will be."""
+        ...
+
+
 def assemble(
     parts: Sequence[Part],
     out_path: Path,
@@ -106,11 +125,13 @@ def assemble(
     outro_audio: Path | None = None,
     work_dir: Path | None = None,
     progress: Callable[[float], None] | None = None,
+    arrival: Arrival | None = None,
 ) -> Assembly:
     """Stitch ``parts`` (with optional music around them) into a loudness-normalised CBR MP3 at ``out_path``.
 
     ``out_path`` appears only when everything succeeded; a previous file there stays until then.
-    ``progress`` receives fractions from 0 to 1.
+    ``progress`` receives fractions from 0 to 1. With ``arrival``, parts are taken as they come, and the encoding
+    starts while later ones are still being made (``_EarlyEncoding``).
     """
     if not parts:
         raise AudioError("no audio parts to assemble")
@@ -118,17 +139,39 @@ def assemble(
     try:
         if work_dir is not None:
             work_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="narrate-audio-", dir=work_dir) as tmp:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        with (
+            tempfile.TemporaryDirectory(prefix="narrate-audio-", dir=work_dir) as tmp,
+            _partial(out_path) as partial,
+        ):
             stitched = Path(tmp) / "stitched.wav"
-            timeline = _stitch(parts, stitched, options, intro_audio, outro_audio, Path(tmp), report)
-            if timeline.duration == 0:
-                raise AudioError("the audio parts hold no samples")
-            loudness = _encode_to(out_path, stitched, timeline, options, report)
+            early = _EarlyEncoding(partial, options) if arrival is not None else None
+            try:
+                timeline = _stitch(parts, stitched, options, intro_audio, outro_audio, Path(tmp), report, arrival, early)
+                if timeline.duration == 0:
+                    raise AudioError("the audio parts hold no samples")
+                first = early.finish() if early is not None else None
+            finally:
+                if early is not None:
+                    early.abandon()
+            loudness = _encode_to(partial, stitched, timeline, options, report, first)
+            os.replace(partial, out_path)
         size = out_path.stat().st_size
     except OSError as error:  # a full disk or an unwritable directory
         raise AudioError(f"audio assembly failed: {error}") from None
     report(1.0)
     return Assembly(duration=timeline.duration, cues=timeline.cues, size=size, loudness=loudness)
+
+
+@contextlib.contextmanager
+def _partial(out_path: Path) -> Iterator[Path]:
+    """A temporary file beside ``out_path`` (so it can replace it at once), removed unless it did."""
+    handle, name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent)
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -147,16 +190,22 @@ def _stitch(
     outro_audio: Path | None,
     tmp: Path,
     report: Callable[[float], None],
+    arrival: Arrival | None = None,
+    early: _EarlyEncoding | None = None,
 ) -> _Timeline:
     """Write every part, pause and music clip to one WAV file as it goes, so memory holds one part at a time.
 
-    The loudness is measured on the way, so encoding needs no pass of its own to find the gain.
+    The loudness is measured on the way, so encoding needs no pass of its own to find the gain. With ``arrival``,
+    each part is waited for; the ``early`` encoding starts the first time a part is not there yet once enough
+    speech is stitched to tell the gain, and from then on hears every sample as it is written.
     """
+    if arrival is not None:
+        arrival.wait(0)
     cues: list[tuple[float, float]] = []
     frames = 0
     rate = _read_part(parts[0], 0).frame_rate  # the engine's own rate: resampled once, at encoding
     meter = LoudnessMeter(rate)
-    with wave.open(str(wav_path), "wb") as sink:
+    with wav_path.open("wb") as file, wave.open(file, "wb") as sink:
         sink.setnchannels(1)
         sink.setsampwidth(SAMPLE_WIDTH)
         sink.setframerate(rate)
@@ -166,11 +215,18 @@ def _stitch(
             sink.writeframes(pcm)
             meter.add(pcm)
             frames += len(pcm) // SAMPLE_WIDTH
+            if early is not None:
+                early.write(pcm)
 
         if intro_audio is not None:
             write(_music(intro_audio, "intro", rate, options.fade_ms, tmp))
             write(_silence(options.music_gap_ms, rate))
         for index, part in enumerate(parts):
+            if arrival is not None and not arrival.ready(index):
+                if early is not None and not early.started and _tells_gain(index, len(parts), frames / rate):
+                    file.flush()
+                    early.start(wav_path, file.tell() - frames * SAMPLE_WIDTH, rate, meter)
+                arrival.wait(index)
             speech = _read_part(part, index)
             start = frames
             write(_conform(speech, rate).raw_data)
@@ -181,6 +237,12 @@ def _stitch(
             write(_silence(options.music_gap_ms, rate))
             write(_music(outro_audio, "outro", rate, options.fade_ms, tmp))
     return _Timeline(duration=frames / rate, cues=cues, meter=meter)
+
+
+def _tells_gain(stitched_parts: int, parts: int, seconds: float) -> bool:
+    """Whether the audio stitched so far tells the whole episode's gain: within 0.15 dB from about two fifths of an
+    article on (one voice, one article), while the first minute can be 0.7 dB off (the title, a loud sentence)."""
+    return stitched_parts >= parts * _EARLY_SHARE and seconds >= _EARLY_SECONDS
 
 
 def _read_part(part: Part, index: int) -> AudioSegment:
@@ -221,37 +283,44 @@ def _music(path: Path, role: str, rate: int, fade_ms: int, tmp: Path) -> bytes:
 
 
 def _encode_to(
-    out_path: Path, stitched: Path, timeline: _Timeline, options: AudioOptions, report: Callable[[float], None]
+    partial: Path,
+    stitched: Path,
+    timeline: _Timeline,
+    options: AudioOptions,
+    report: Callable[[float], None],
+    early: _Encoded | None = None,
 ) -> Loudness:
-    """Encode with the gain that should reach the target, check the MP3, and correct the gain if it missed."""
+    """Encode with the gain that should reach the target, check the MP3, and correct the gain if it missed.
+
+    An ``early`` encoding counts as the first attempt when its gain is the one the whole episode asks for."""
     measured = timeline.meter.integrated()
     # Below the absolute gate there is nothing to normalise: do not amplify hiss.
     silent = measured <= ABSOLUTE_GATE_LUFS
     limit = options.true_peak_db - options.limiter_headroom_db
     gain = 0.0 if silent else _aimed_gain(timeline.meter, measured, options.loudness_lufs, limit)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent)
-    os.close(handle)
-    partial = Path(name)
-    try:
-        for attempt in range(1 + _MAX_CORRECTIONS):
+    if early is not None and abs(early.gain_db - gain) > _EARLY_TOLERANCE_DB:
+        _log.info("%s: the early encoding's gain (%.2f dB) is not the episode's (%.2f dB): encoding again",
+                  partial, early.gain_db, gain)  # fmt: skip
+        early = None
+    if early is not None:
+        gain = early.gain_db
+    for attempt in range(1 + _MAX_CORRECTIONS):
+        if attempt == 0 and early is not None:
+            result = early.loudness
+        else:
             encoding_report = _scaled(report, _STITCHED, _ENCODED, timeline.duration) if attempt == 0 else _ignore
             result = _encode(stitched, partial, options, gain, limit, encoding_report)
-            # The aim was an estimate: what the MP3 really measures corrects it.
-            missed = options.loudness_lufs - result.integrated
-            overshoot = result.true_peak - options.true_peak_db
-            if silent or (abs(missed) <= _CORRECTION_TOLERANCE_LU and overshoot <= 0):
-                break
-            gain += missed
-            if overshoot > 0:
-                # The MP3 peaks above where the limiter held the samples: hold them lower, with a margin.
-                limit -= overshoot + _PEAK_MARGIN_DB
-        else:
-            _log.warning("%s: loudness %s misses the target after %d corrections", out_path, result, _MAX_CORRECTIONS)
-        os.replace(partial, out_path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        # The aim was an estimate: what the MP3 really measures corrects it.
+        missed = options.loudness_lufs - result.integrated
+        overshoot = result.true_peak - options.true_peak_db
+        if silent or (abs(missed) <= _CORRECTION_TOLERANCE_LU and overshoot <= 0):
+            break
+        gain += missed
+        if overshoot > 0:
+            # The MP3 peaks above where the limiter held the samples: hold them lower, with a margin.
+            limit -= overshoot + _PEAK_MARGIN_DB
+    else:
+        _log.warning("%s: loudness %s misses the target after %d corrections", partial, result, _MAX_CORRECTIONS)
     return result
 
 
@@ -263,11 +332,9 @@ def _aimed_gain(meter: LoudnessMeter, measured: float, target: float, limit_db: 
     return gain
 
 
-def _encode(
-    source: Path, target: Path, options: AudioOptions, gain_db: float, limit_db: float,
-    report: Callable[[float], None],
-) -> Loudness:
-    """Encode ``source`` to an MP3 at ``target`` and return the loudness of the MP3 as encoded."""
+def _encoding(source: list[str], target: Path, options: AudioOptions, gain_db: float, limit_db: float) -> list[str]:
+    """ffmpeg's arguments to encode the audio that ``source`` (input options and -i) names to an MP3 at ``target``,
+    and, where this ffmpeg can, to measure the MP3 as it is encoded."""
     # alimiter's own auto-level would undo the gain; latency=1 keeps the timeline (and the cues) in place.
     limit = min(max(10 ** (limit_db / 20), 0.0625), 1.0)
     filters = (
@@ -276,22 +343,100 @@ def _encode(
         f"alimiter=limit={limit:.5f}:level=0:latency=1"
     )
     encode = [
-        "-progress", "pipe:1", "-i", str(source), "-map", "0:a:0", "-af", filters, "-ac", "1",
+        *source, "-map", "0:a:0", "-af", filters, "-ac", "1",
         "-ar", str(options.sample_rate), "-c:a", "libmp3lame", "-b:a", f"{options.bitrate_kbps}k",
         "-map_metadata", "-1",
         # No ffmpeg ID3 tag (write_tags writes ours); the Xing/LAME frame stays: it makes durations exact.
         "-id3v2_version", "0", "-f", "mp3", "-y", str(target),
-    ]
+    ]  # fmt: skip
     if not ffmpeg.has_loopback_decoders():
-        ffmpeg.run(encode, failure="MP3 encoding failed", stdout=ffmpeg.progress_reader(report))
-        return measure_loudness(target)
+        return encode
     # A loopback decoder measures the encoder's own output while it encodes (in a thread of its own),
     # which is what measure_loudness(target) would report, without reading the file again afterwards.
-    check = ["-dec", "0:0", "-filter_complex", f"[dec:0]{EBUR128}[checked]", "-map", "[checked]", "-f", "null", "-"]
-    log = ffmpeg.run(
-        [*encode, *check], failure="MP3 encoding failed", loglevel="info", stdout=ffmpeg.progress_reader(report)
-    )
+    return [*encode, "-dec", "0:0", "-filter_complex", f"[dec:0]{EBUR128}[checked]", "-map", "[checked]",
+            "-f", "null", "-"]  # fmt: skip
+
+
+def _encoded_loudness(log: str, target: Path) -> Loudness:
+    """The loudness of the MP3 an _encoding run made, from its log (or measured, where ffmpeg could not)."""
+    if not ffmpeg.has_loopback_decoders():
+        return measure_loudness(target)
     return loudness_summary(log, f"cannot measure the loudness of {target}")
+
+
+def _encode(
+    source: Path, target: Path, options: AudioOptions, gain_db: float, limit_db: float,
+    report: Callable[[float], None],
+) -> Loudness:
+    """Encode ``source`` to an MP3 at ``target`` and return the loudness of the MP3 as encoded."""
+    log = ffmpeg.run(
+        ["-progress", "pipe:1", *_encoding(["-i", str(source)], target, options, gain_db, limit_db)],
+        failure="MP3 encoding failed",
+        loglevel="info",
+        stdout=ffmpeg.progress_reader(report),
+    )
+    return _encoded_loudness(log, target)
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    gain_db: float
+    """The gain it was encoded with."""
+    loudness: Loudness
+    """The MP3's, as encoded."""
+
+
+class _EarlyEncoding:
+    """The MP3 encoded while the later parts are still being made, so that little of the encoding is left once
+    they are in: it starts with the gain that the speech stitched so far asks for, then hears each sample as it is
+    stitched. Synthesis keeps every core busy, but an encoder beside it takes up the cores that synthesis leaves
+    idle at its end, and what it does meanwhile is done when the last part comes.
+
+    The gain is that of the episode's first half (_tells_gain); it is kept only when the whole episode asks for
+    one within _EARLY_TOLERANCE_DB of it (speech from one voice keeps its level), else the MP3 is encoded again."""
+
+    def __init__(self, target: Path, options: AudioOptions) -> None:
+        self._target, self._options = target, options
+        self._feed: ffmpeg.Feed | None = None
+        self._gain = 0.0
+
+    @property
+    def started(self) -> bool:
+        return self._feed is not None
+
+    def start(self, stitched: Path, offset: int, rate: int, meter: LoudnessMeter) -> None:
+        """Start encoding: the samples in ``stitched`` from byte ``offset`` first, then whatever ``write`` hands on."""
+        measured = meter.integrated()
+        if measured <= ABSOLUTE_GATE_LUFS:
+            return  # nothing to tell the gain from yet
+        limit = self._options.true_peak_db - self._options.limiter_headroom_db
+        self._gain = _aimed_gain(meter, measured, self._options.loudness_lufs, limit)
+        source = ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
+        feed = ffmpeg.Feed(_encoding(source, self._target, self._options, self._gain, limit),
+                           failure="MP3 encoding failed", loglevel="info")  # fmt: skip
+        self._feed = feed
+        _log.debug("%s: encoding early, with %.2f dB", self._target, self._gain)
+        with stitched.open("rb") as stream:
+            stream.seek(offset)
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                feed.write(chunk)
+
+    def write(self, pcm: bytes) -> None:
+        if self._feed is not None:
+            self._feed.write(pcm)
+
+    def finish(self) -> _Encoded | None:
+        """The MP3 at the target and its loudness; None if it never started."""
+        if self._feed is None:
+            return None
+        feed, self._feed = self._feed, None
+        return _Encoded(self._gain, _encoded_loudness(feed.finish(), self._target))
+
+    def abandon(self) -> None:
+        """Stop an encoding still running (the parts failed); nothing once ``finish`` took it."""
+        if self._feed is not None:
+            feed, self._feed = self._feed, None
+            feed.abandon()
 
 
 def _ignore(fraction: float) -> None:

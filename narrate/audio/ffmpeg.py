@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import subprocess
@@ -44,8 +45,7 @@ def run(
 
     ``stdout`` receives what ffmpeg writes to pipe:1, chunk by chunk, so big outputs never sit in memory.
     """
-    # "level+" tags each log line with its severity, which is how the error line is found.
-    command = [EXECUTABLE, "-hide_banner", "-nostdin", "-nostats", "-loglevel", f"level+{loglevel}", *args]
+    command = _command(args, loglevel)
     with tempfile.TemporaryFile() as log_file:
         try:
             process = subprocess.Popen(
@@ -68,6 +68,65 @@ def run(
     if code != 0:
         raise AudioError(f"{failure}: {_error(log)}")
     return log
+
+
+def _command(args: list[str], loglevel: str) -> list[str]:
+    # "level+" tags each log line with its severity, which is how the error line is found. -nostdin: no keyboard
+    # commands; an input named pipe:0 is still read from standard input (Feed).
+    return [EXECUTABLE, "-hide_banner", "-nostdin", "-nostats", "-loglevel", f"level+{loglevel}", *args]
+
+
+class Feed:
+    """An ffmpeg run that reads its input from this process as it is made (``pipe:0`` in ``args``): ``write`` the
+    bytes, then ``finish`` for the log, or ``abandon`` to stop it. It runs beside this process, on another core."""
+
+    def __init__(self, args: list[str], *, failure: str, loglevel: str = "error") -> None:
+        self._failure = failure
+        self._log = tempfile.TemporaryFile()
+        try:
+            self._process = subprocess.Popen(
+                _command(args, loglevel), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log
+            )
+        except OSError as error:
+            self._log.close()
+            raise AudioError(f"{failure}: cannot run ffmpeg: {error}") from None
+        self._stopped = False
+        """ffmpeg closed its input early: it failed, and ``finish`` says why."""
+
+    def write(self, data: bytes) -> None:
+        """Hand ffmpeg the next bytes (waits while it is behind)."""
+        if self._stopped:
+            return
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(data)
+        except (BrokenPipeError, ValueError):
+            self._stopped = True
+
+    def finish(self) -> str:
+        """The end of the input: wait for ffmpeg and return its log; AudioError "<failure>: <error>" if it failed."""
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self._process.wait()
+        self._log.seek(0)
+        log = self._log.read().decode("utf-8", errors="replace")
+        self._log.close()
+        if code != 0:
+            raise AudioError(f"{self._failure}: {_error(log)}")
+        return log
+
+    def abandon(self) -> None:
+        """Stop ffmpeg where it is (what it wrote is the caller's to remove)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        if self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        self._process.wait()
+        self._log.close()
 
 
 def _error(log: str) -> str:

@@ -91,9 +91,14 @@ class SynthesisPool:
         jobs: Iterable[SegmentJob],
         done: Callable[[str], None] | None = None,
         waiting: Callable[[], None] | None = None,
+        *,
+        in_order: bool = False,
+        stop: threading.Event | None = None,
     ) -> None:
         """Put every job's segment in the cache; ``done(key)`` after each (cached ones too), in completion order.
 
+        Longest first, so that no process idles long at the end; ``in_order``: in the jobs' order, for an assembly
+        that takes each segment as it comes (``Speaking``). Once ``stop`` is set, no further segment is sent.
         The first failure stops the render: no further segment is sent, those in flight are waited for, and the
         failure is raised (an EngineError for a segment the engine cannot speak)."""
         cache = SegmentCache(settings.cache_dir)
@@ -105,30 +110,36 @@ class SynthesisPool:
                 done(job.key)
         if not todo:
             return
+        if not in_order:
+            todo.sort(key=lambda job: len(job.text), reverse=True)
+        stopped = stop.is_set if stop is not None else lambda: False
         if not self.uses_processes(todo[0].engine):
             for job in todo:
+                if stopped():
+                    return
                 fill(settings, job.key, job.engine, job.voice, job.text, waiting)
                 if done is not None:
                     done(job.key)
             return
-        self._speak_in_processes(settings, todo, done, waiting)
+        self._speak_in_processes(settings, todo, done, waiting, stopped)
 
     def _speak_in_processes(
         self,
         settings: Settings,
-        todo: list[SegmentJob],
+        queue: list[SegmentJob],
         done: Callable[[str], None] | None,
         waiting: Callable[[], None] | None,
+        stopped: Callable[[], bool],
     ) -> None:
         child = replace(settings, onnx_threads=self.threads)
-        pool = self._pool(child, todo[0].engine, todo[0].voice)
+        pool = self._pool(child, queue[0].engine, queue[0].voice)
         self._spoken = True
-        # Longest first: the last segments to finish are then short ones, and no process idles long at the end.
-        queue = sorted(todo, key=lambda job: len(job.text), reverse=True)
         flying: set[Future[str]] = set()
         failure: BaseException | None = None
         try:
             while queue or flying:
+                if stopped():
+                    queue.clear()
                 while queue and failure is None and len(flying) < self.processes:
                     job = queue.pop(0)
                     flying.add(pool.submit(fill, child, job.key, job.engine, job.voice, job.text))
@@ -188,6 +199,80 @@ class SynthesisPool:
             for process in list(getattr(executor, "_processes", {}).values()):
                 process.terminate()
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+class Speaking:
+    """A render's segments spoken in the background, in speaking order, for an assembly that takes each one as it
+    comes (audio.assembly's Arrival): the pool speaks on a thread of its own while the caller stitches and encodes.
+
+    ``done`` and ``waiting`` are called on that thread. A failure of the synthesis reaches ``wait`` (for a segment
+    that will never come) and ``result``; ``stop`` sends no further segment and waits for those in flight."""
+
+    def __init__(
+        self,
+        pool: SynthesisPool,
+        settings: Settings,
+        jobs: list[SegmentJob],
+        done: Callable[[str], None] | None = None,
+        waiting: Callable[[], None] | None = None,
+    ) -> None:
+        self._keys = [job.key for job in jobs]
+        self._done = done
+        self._spoken: set[str] = set()
+        self._over = False
+        self._failure: BaseException | None = None
+        self._changed = threading.Condition()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._speak, args=(pool, settings, jobs, waiting), name="narrate-speaking", daemon=True
+        )
+        self._thread.start()
+
+    def _speak(
+        self, pool: SynthesisPool, settings: Settings, jobs: list[SegmentJob], waiting: Callable[[], None] | None
+    ) -> None:
+        try:
+            pool.speak_all(settings, jobs, self._spoke, waiting, in_order=True, stop=self._stop)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller by wait and result
+            self._failure = error
+        finally:
+            with self._changed:
+                self._over = True
+                self._changed.notify_all()
+
+    def _spoke(self, key: str) -> None:
+        with self._changed:
+            self._spoken.add(key)
+            self._changed.notify_all()
+        if self._done is not None:
+            self._done(key)
+
+    def ready(self, index: int) -> bool:
+        """Whether segment ``index`` (in the jobs' order) is in the cache."""
+        with self._changed:
+            return self._keys[index] in self._spoken
+
+    def wait(self, index: int) -> None:
+        """Return once segment ``index`` is in the cache; raise the synthesis's failure if it never will be."""
+        key = self._keys[index]
+        with self._changed:
+            self._changed.wait_for(lambda: key in self._spoken or self._over)
+            if key in self._spoken:
+                return
+        if self._failure is not None:
+            raise self._failure
+        raise EngineError("the synthesis stopped before every segment was spoken")
+
+    def result(self) -> None:
+        """Wait for the synthesis to end; raise its failure, if it failed."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def stop(self) -> None:
+        """Send no further segment, and wait for those in flight."""
+        self._stop.set()
+        self._thread.join()
 
 
 def _start_process(settings: Settings, engine: str, voice: str) -> None:

