@@ -15,8 +15,9 @@ blocked kernels for (convolutions, Add, Relu, Tanh), and converts every other op
 layout and its output forth again. Between the decoder's convolutions stand LeakyRelus (each after a residual Add),
 the MRF's Div by its number of kernels, and the three upsampling ConvTransposes: so each LeakyRelu is given a
 convolution of its own to be fused into (a depthwise 1x1 convolution by 1, or by the Div's 1/3 in its place), and
-each ConvTranspose's output passes once through such an identity convolution. The conversions, and the plain-layout
-Adds and LeakyRelus, were 13% of the kernel time; the added convolutions cost a fraction of that (BENCHMARKS.md).
+each ConvTranspose's output passes once through such an identity convolution. The conversions and the plain-layout
+LeakyRelus and Divs were about 10% of the kernel time; the added convolutions cost about half of that, and the voice
+takes about 5% less CPU than with the first rewrite alone (BENCHMARKS.md).
 The ConvTransposes themselves stay: written as polyphase convolutions (one ordinary convolution giving every output
 phase as channels, then interleaved by Reshape/Transpose), they left the CPU time as it was, since the interleave
 is itself a conversion out of and back into the blocked layout.
