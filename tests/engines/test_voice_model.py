@@ -197,6 +197,19 @@ def test_a_div_or_leaky_relu_the_rewrite_cannot_fold_keeps_its_place() -> None:
     assert "Div" in [node.op_type for node in other.node]
 
 
+def test_a_half_precision_graph_is_made_four_dimensional_but_given_no_float32_convolutions() -> None:
+    model = mrf_like()
+    for tensor in model.graph.initializer:
+        tensor.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(tensor).astype(np.float16), tensor.name))
+    for value in [*model.graph.input, *model.graph.output]:
+        value.type.tensor_type.elem_type = TensorProto.FLOAT16
+    graph = onnx.load_from_string(rewrite(model.SerializeToString())).graph
+    convolutions = [node for node in graph.node if node.op_type == "Conv"]
+    assert len(convolutions) == 4 and not [a for node in convolutions for a in node.attribute if a.name == "group"]
+    assert "Div" in [node.op_type for node in graph.node]
+    assert {tensor.data_type for tensor in graph.initializer} == {TensorProto.FLOAT16, TensorProto.INT64}  # and axes
+
+
 def without_convolutions() -> onnx.ModelProto:
     graph = helper.make_graph(
         [helper.make_node("Tanh", ["x"], ["y"])], "no-conv",
