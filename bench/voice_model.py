@@ -1,7 +1,7 @@
 """Benchmark: the rewritten voice (engines.voice_model) against Piper's own model file, on every segment of the
 examples and tests/corpus: the same audio, and how much less CPU it takes.
 
-    python bench/voice_model.py [--limit N]
+    python bench/voice_model.py [--limit N] [--profile N]
 
 Both models are loaded in this process with one ONNX thread each and speak every segment of every script in turn,
 alternating, with Piper's noise turned off (noise_scale and noise_w_scale 0), so that the same text must give the
@@ -9,6 +9,9 @@ same samples. Printed side by side: the CPU seconds each took (time.process_time
 ratio, the largest sample difference anywhere (samples in -1..1) and the worst segment's difference energy against
 its signal, in dB. With the noise on, as narrate speaks, each reading differs from the next by design; bench/listen.py
 hears those.
+
+With --profile N, each model then speaks the first N segments again under ONNX Runtime's profiler (one thread), and
+its kernel time is printed by operator, the largest first: where the time goes, and where a rewrite moved it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ sys.path[0] = str(ROOT)
 def main() -> int:
     argv = sys.argv[1:]
     limit = int(argv[argv.index("--limit") + 1]) if "--limit" in argv else 0
+    profiled = int(argv[argv.index("--profile") + 1]) if "--profile" in argv else 0
     for key in [k for k in os.environ if k.startswith("NARRATE_")]:
         del os.environ[key]
     os.environ.update(NARRATE_HOME=tempfile.mkdtemp(prefix="narrate-bench-"), NARRATE_ENGINE="piper")
@@ -85,7 +89,37 @@ def main() -> int:
     print(f"speech: {seconds:.1f} s in {len(texts)} segments; load {os.getloadavg()[0]:.1f}")
     print(f"CPU: {old_name} {old_cpu:.2f} s, {new_name} {new_cpu:.2f} s, ratio {new_cpu / old_cpu:.3f}")
     print(f"samples: largest difference {largest:.2e} (of 1.0); worst segment's difference {worst_db:.1f} dB")
+    if profiled:
+        for name, path in (("Piper's own file", model), (f"rewritten ({fast.suffix})", fast)):
+            print_profile(name, path, voices[name].config, texts[:profiled], quiet)
     return 0
+
+
+def print_profile(name: str, model: Path, config: object, texts: list[str], quiet: object) -> None:
+    """The kernel time of ``model`` speaking ``texts``, by operator, from ONNX Runtime's profiler."""
+    import collections
+    import json
+
+    import onnxruntime
+    from piper import PiperVoice
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.enable_profiling = True
+    options.profile_file_prefix = str(Path(tempfile.mkdtemp(prefix="narrate-profile-")) / "voice")
+    session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    voice = PiperVoice(session=session, config=config)
+    for text in texts:
+        for _chunk in voice.synthesize(text, quiet):
+            pass
+    events = json.loads(Path(session.end_profiling()).read_text())
+    by_operator: collections.Counter[str] = collections.Counter()
+    for event in events:
+        if event.get("cat") == "Node" and event["name"].endswith("_kernel_time"):
+            by_operator[event["args"]["op_name"]] += event["dur"]
+    total = sum(by_operator.values())
+    shares = ", ".join(f"{op} {100 * time / total:.1f}%" for op, time in by_operator.most_common(9))
+    print(f"profile, {name}: kernel time {total / 1e6:.2f} s in {len(texts)} segments: {shares}")
 
 
 if __name__ == "__main__":
