@@ -246,7 +246,7 @@ CARRIER = "The name is {}."
 _CARRIER_LETTERS = "thenameis"
 
 
-HEARINGS = 2
+HEARINGS = 3
 """How many times a name is said before it is called heard wrong."""
 
 
