@@ -112,10 +112,11 @@ def test_limited_estimates_what_the_limiter_takes(tmp_path: Path, piper_sentence
     peak_db = 20 * np.log10(np.max(np.abs(samples)))
     # Nothing reaches the limit: plain gain.
     assert meter.limited(3.0, peak_db + 3.5) == pytest.approx(loudness + 3.0, abs=1e-6)
-    # Raw Piper speech brought to just above -19 LUFS, as assembly aims it: its peaks go into the limiter,
-    # and the estimate lands close to what ffmpeg's limiter really leaves.
-    gain, limit = -18.5 - loudness, -1.5
-    assert peak_db + gain > limit
+    # Raw Piper speech brought to just above -19 LUFS, as assembly aims it: its peaks go into the limiter (at
+    # assembly's -1.5 dBFS, or 2 dB under the loudest peak when this reading of the sentence peaks lower: Piper
+    # samples each reading afresh), and the estimate lands close to what ffmpeg's limiter really leaves.
+    gain = -18.5 - loudness
+    limit = min(-1.5, peak_db + gain - 2.0)
     source = write_wav(tmp_path / "speech.wav", samples)
     limited = tmp_path / "limited.wav"
     ffmpeg("-i", str(source), "-af", f"volume={gain:.3f}dB,alimiter=limit={10 ** (limit / 20):.5f}:level=0:latency=1",
