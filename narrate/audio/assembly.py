@@ -296,7 +296,7 @@ def _encode_to(
     measured = timeline.meter.integrated()
     # Below the absolute gate there is nothing to normalise: do not amplify hiss.
     silent = measured <= ABSOLUTE_GATE_LUFS
-    limit = options.true_peak_db - options.limiter_headroom_db
+    limit = _limit(options)
     gain = 0.0 if silent else _aimed_gain(timeline.meter, measured, options.loudness_lufs, limit)
     if early is not None and abs(early.gain_db - gain) > _EARLY_TOLERANCE_DB:
         _log.info("%s: the early encoding's gain (%.2f dB) is not the episode's (%.2f dB): encoding again",
@@ -322,6 +322,11 @@ def _encode_to(
     else:
         _log.warning("%s: loudness %s misses the target after %d corrections", partial, result, _MAX_CORRECTIONS)
     return result
+
+
+def _limit(options: AudioOptions) -> float:
+    """Where the limiter holds the samples, in dBFS: under the true-peak ceiling, since encoding adds a little."""
+    return options.true_peak_db - options.limiter_headroom_db
 
 
 def _aimed_gain(meter: LoudnessMeter, measured: float, target: float, limit_db: float) -> float:
@@ -409,7 +414,7 @@ class _EarlyEncoding:
         measured = meter.integrated()
         if measured <= ABSOLUTE_GATE_LUFS:
             return  # nothing to tell the gain from yet
-        limit = self._options.true_peak_db - self._options.limiter_headroom_db
+        limit = _limit(self._options)
         self._gain = _aimed_gain(meter, measured, self._options.loudness_lufs, limit)
         source = ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
         feed = ffmpeg.Feed(_encoding(source, self._target, self._options, self._gain, limit),

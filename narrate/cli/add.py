@@ -29,16 +29,16 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if answer is not None:
         sys.stdout.write(answer)  # an unchanged re-add: the published episode, as the full add would report it
         return 0
-    # Started before anything else is read or loaded: its processes load the voice meanwhile.
-    pool = _start_pool(args, settings)
+    document = _document(args, settings)  # a source that cannot be read is refused before any process starts
+    # Taken before anything is rendered: whatever changes from here on shows in the next add's digest.
+    inputs = unchanged.inputs(args, settings, document.data)
+    reading = _reading(args, document)  # so is an article that cannot be extracted
+    # Started before the pipeline is loaded and the episode recorded: its processes load the voice meanwhile.
+    pool = None if reading.hold else _start_pool(args, settings)
     try:
         from narrate import pipeline
         from narrate.store import Store
 
-        document = _document(args, settings)
-        # Taken before anything is read or rendered: whatever changes from here on shows in the next add's digest.
-        inputs = unchanged.inputs(args, settings, document.data)
-        reading = _reading(args, document)
         store = Store(settings.db_url, settings.public_dir)
         episode = pipeline.submit(
             settings, store, reading.article, feed=args.feed, source=args.source, engine=args.engine,
@@ -54,9 +54,9 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _start_pool(args: argparse.Namespace, settings: Settings) -> SynthesisPool | None:
-    """The embedded renderer's processes, started now to load the voice while this one reads, records and plans the
-    episode (about a second saved); None when the render is not done here by processes. A pool never needed (the
-    source cannot be read, the episode is held for review) is stopped at once when closed."""
+    """The embedded renderer's processes, started now to load the voice while this one loads the pipeline, records
+    and plans the episode (about a second saved); None when the render is not done here by processes. A pool never
+    needed (the episode refused on submission, every segment cached) is stopped at once when closed."""
     from narrate.engines.pool import SynthesisPool
 
     if args.queue or settings.broker_url:

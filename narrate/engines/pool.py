@@ -205,8 +205,8 @@ class Speaking:
     """A render's segments spoken in the background, in speaking order, for an assembly that takes each one as it
     comes (audio.assembly's Arrival): the pool speaks on a thread of its own while the caller stitches and encodes.
 
-    ``done`` and ``waiting`` are called on that thread. A failure of the synthesis reaches ``wait`` (for a segment
-    that will never come) and ``result``; ``stop`` sends no further segment and waits for those in flight."""
+    ``done`` and ``waiting`` are called on that thread. A failure of the synthesis reaches ``wait``, for a segment
+    that will never come; ``stop`` sends no further segment and waits for those in flight."""
 
     def __init__(
         self,
@@ -233,7 +233,7 @@ class Speaking:
     ) -> None:
         try:
             pool.speak_all(settings, jobs, self._spoke, waiting, in_order=True, stop=self._stop)
-        except BaseException as error:  # noqa: BLE001 - handed to the caller by wait and result
+        except BaseException as error:  # noqa: BLE001 - handed to the caller by wait
             self._failure = error
         finally:
             with self._changed:
@@ -262,12 +262,6 @@ class Speaking:
         if self._failure is not None:
             raise self._failure
         raise EngineError("the synthesis stopped before every segment was spoken")
-
-    def result(self) -> None:
-        """Wait for the synthesis to end; raise its failure, if it failed."""
-        self._thread.join()
-        if self._failure is not None:
-            raise self._failure
 
     def stop(self) -> None:
         """Send no further segment, and wait for those in flight."""

@@ -196,7 +196,7 @@ def test_speaking_in_the_background_hands_over_each_segment_in_speaking_order(
     for index, job in enumerate(jobs):
         speaking.wait(index)
         assert speaking.ready(index) and cache.get(job.key) is not None
-    speaking.result()
+    speaking.stop()
 
     assert sorted(done) == sorted(job.key for job in jobs)
     # Sent in speaking order, one per process at a time: the first two are done before the last is even sent.
@@ -214,7 +214,9 @@ def test_a_failure_in_the_background_reaches_whoever_waits_for_a_segment(pool: S
         speaking.wait(2)
     assert not speaking.ready(2)
     with pytest.raises(ConfigError, match="not a usable ONNX voice model"):
-        speaking.result()
+        speaking.wait(0)  # the segments sent before the failure was known did not come either
+    speaking.stop()
+    assert not any(SegmentCache(settings.cache_dir).root.rglob("*.wav"))
 
 
 def test_stopped_speaking_sends_no_further_segment(pool: SynthesisPool, tmp_path: Path) -> None:
