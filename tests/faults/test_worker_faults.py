@@ -106,8 +106,9 @@ def test_lost_render_is_sent_again_by_the_reaper(make_cluster) -> None:  # type:
 
 def test_render_stalled_by_a_dead_worker_is_rendered_again_by_the_reaper(make_cluster) -> None:  # type: ignore[no-untyped-def]
     # The broker keeps the killed worker's tasks for an hour (the visibility timeout): the reaper acts first.
-    # Segments of a second each: the killed worker is in the middle of one, which is then lost with it.
-    cluster = make_cluster(NARRATE_VOICE="delay=1", NARRATE_STALE_AFTER="3", NARRATE_REAP_INTERVAL="1")
+    # Segments of a second each: the killed worker is in the middle of one, which is then lost with it. Stale after
+    # 6 s: the new worker, started under a loaded machine, must not be reaped itself before its first segment.
+    cluster = make_cluster(NARRATE_VOICE="delay=1", NARRATE_STALE_AFTER="6", NARRATE_REAP_INTERVAL="1")
     first = cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(5, paragraphs=4))
     cluster.wait_for_segments(episode, 2)
