@@ -48,6 +48,13 @@ _ENCODER_LOSS_LU = 0.5
 
 Aiming this much higher lets one encode normally land on the target; the check after encoding still corrects."""
 
+_LAME_QUALITY = 7
+"""LAME's algorithm quality (0 best and slowest, 9 fastest); LAME's own default is 3. At 7 the encoder keeps its
+psychoacoustic model but skips noise shaping: it takes about half the CPU (0.63 CPU-seconds instead of 1.25 for a
+220 s episode), which the synthesis processes beside it get back. On narrated speech at 64 kbps PESQ (wideband,
+against the unencoded speech) scored 4.56 against 4.59 for the default, the loudness was the same, and Whisper heard
+the same words (BENCHMARKS.md)."""
+
 # Share of the progress bar each stage gets: stitching and measuring, then encoding (checked as it goes).
 _STITCHED, _ENCODED = 0.15, 0.95
 
@@ -350,6 +357,7 @@ def _encoding(source: list[str], target: Path, options: AudioOptions, gain_db: f
     encode = [
         *source, "-map", "0:a:0", "-af", filters, "-ac", "1",
         "-ar", str(options.sample_rate), "-c:a", "libmp3lame", "-b:a", f"{options.bitrate_kbps}k",
+        "-compression_level", str(_LAME_QUALITY),
         "-map_metadata", "-1",
         # No ffmpeg ID3 tag (write_tags writes ours); the Xing/LAME frame stays: it makes durations exact.
         "-id3v2_version", "0", "-f", "mp3", "-y", str(target),
