@@ -9,6 +9,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,9 +77,21 @@ class RenderContext:
         """The work folder where this render's files are made before they go live."""
         return self.settings.work_dir / f"{self.episode.id}-{self.render_id}"
 
-    def progress(self, fraction: float) -> None:
-        """Assembly's share of the episode's progress (the segments had theirs)."""
-        self.store.change(self.episode.id, self.render_id, phase_progress=int(9 * fraction))
+    def progress(self) -> Callable[[float], None]:
+        """Assembly's share of the episode's progress (the segments had theirs), for ``assemble``: written when it
+        moves (a ninth at a time) and, while it does not, often enough that the reaper never takes the render for
+        stalled; not for each of the 40-odd reports of an article's assembly, each an UPDATE."""
+        alive = self.settings.stale_after / 4
+        written, written_at = -1, 0.0
+
+        def report(fraction: float) -> None:
+            nonlocal written, written_at
+            value, now = int(9 * fraction), time.monotonic()
+            if value != written or now - written_at >= alive:
+                self.store.change(self.episode.id, self.render_id, phase_progress=value)
+                written, written_at = value, now
+
+        return report
 
 
 @dataclass(frozen=True)
@@ -136,7 +150,7 @@ def render_files(context: RenderContext, parts: list[Part], arrival: Arrival | N
         intro_audio=Path(feed.intro_audio) if feed.intro_audio else None,
         outro_audio=Path(feed.outro_audio) if feed.outro_audio else None,
         work_dir=stage,
-        progress=context.progress,
+        progress=context.progress(),
         arrival=arrival,
     )
     starts = {index: assembly.cues[index][0] for index, _ in script.chapters()}

@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import time
+import types
 from pathlib import Path
 
 import feedparser
@@ -220,3 +222,47 @@ def test_a_feed_can_list_only_its_newest_episodes_and_keep_the_rest(settings: Se
     gpodder, _, _ = parse_feed(settings.public_dir / "feeds/main.xml")
     assert [e["guid"] for e in gpodder["episodes"]] == [newest.guid]
     assert len(Store(settings.db_url).episodes(feed="main", status=Status.PUBLISHED)) == 2  # the older one is kept
+
+
+def test_assembly_progress_is_written_as_it_moves_not_for_every_report(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each stitched part and each of ffmpeg's progress lines reports: an UPDATE for each would be 40-odd for an
+    # article, all but a few of them writing the value already there.
+    written: list[object] = []
+    change = Store.change
+
+    def recording(self: Store, episode_id: str, render_id: str | None = None, /, **values: object) -> bool:
+        if set(values) == {"phase_progress"}:
+            written.append(values["phase_progress"])
+        return change(self, episode_id, render_id, **values)
+
+    monkeypatch.setattr(Store, "change", recording)
+    long = dataclasses.replace(article(), blocks=[Block("paragraph", f"Paragraph {n} of the report.") for n in range(30)])
+    episode = Store(settings.db_url).get(render(settings, long))
+    assert episode.status == Status.PUBLISHED.value and episode.segments_total >= 30
+    assert written == sorted(set(written)) and written[-1] == 9  # each value once, in order, up to the end
+
+
+def test_assembly_progress_that_stands_still_is_written_again_before_the_reaper_would_call_it_stalled() -> None:
+    from narrate.finishing import RenderContext
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.values: list[object] = []
+
+        def change(self, episode_id: str, render_id: str, /, **values: object) -> bool:
+            self.values.append(values["phase_progress"])
+            return True
+
+    store = Recorder()
+    fields = {f.name: None for f in dataclasses.fields(RenderContext)}
+    episode = types.SimpleNamespace(id="e")
+    context = RenderContext(**{**fields, "settings": Settings(stale_after=0.2), "store": store, "episode": episode})
+    report = context.progress()
+    report(0.5)
+    report(0.52)  # the same ninth, at once: not written
+    assert store.values == [4]
+    time.sleep(0.06)  # past a quarter of the stall limit
+    report(0.53)
+    assert store.values == [4, 4]
