@@ -182,3 +182,15 @@ def public_addresses(url: str, allow: str = "") -> list[str]:
         if text not in addresses:
             addresses.append(text)
     return addresses
+
+
+def refuse_private_literal(url: str, allow: str = "") -> None:
+    """SourceError if the URL's host is written as an address (in any form the resolver reads as one: 10.0.0.5,
+    127.1, 0x7f000001, [::ffff:127.0.0.1]) that no fetch may reach. A host name is left to each fetch, which
+    resolves it then: what it resolves to now says nothing about later."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    try:
+        socket.getaddrinfo(host, None, flags=socket.AI_NUMERICHOST)
+    except (socket.gaierror, UnicodeError, ValueError):
+        return  # a name (or no host: the caller says so)
+    public_addresses(url, allow)

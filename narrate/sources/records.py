@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from narrate.errors import ConfigError, NotFoundError
+from narrate.errors import ConfigError, NotFoundError, SourceError
+from narrate.extract.address import refuse_private_literal
 from narrate.extract.fetch import without_credentials
 from narrate.settings import Settings
 from narrate.sources import signing
@@ -35,6 +36,10 @@ def follow(
         raise ConfigError(f"a source is an http(s) URL of a feed or sitemap, got {without_credentials(url)[:200]!r}")
     if parts.username or parts.password:
         raise ConfigError("a source URL may not hold a user name or password")
+    try:
+        refuse_private_literal(url, settings.fetch_allow)  # a source no poll could ever fetch
+    except SourceError as error:
+        raise ConfigError(f"{error} (NARRATE_FETCH_ALLOW lists the hosts and networks a fetch may reach)") from None
     if backfill < 0:
         raise ConfigError(f"--backfill must be 0 or more, got {backfill}")
     settings.feed(feed)  # an unknown feed is refused now, not at the first poll

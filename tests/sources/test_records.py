@@ -80,3 +80,23 @@ def test_db_copy_takes_sources_and_entries_along(settings: Settings, tmp_path: P
     assert counts["sources"] == 1 and counts["source_entries"] == 1
     copied = Store(f"sqlite:///{tmp_path / 'copy.db'}")
     assert [s.url for s in records.sources(copied)] == [source.url]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/feed", "https://10.1.2.3/rss", "http://127.1/feed", "http://0x7f000001/feed",
+            "http://2130706433/feed", "http://[::1]/feed", "http://[::ffff:192.168.1.1]/feed", "http://169.254.169.254/"],
+)  # fmt: skip
+def test_a_source_at_an_address_no_fetch_may_reach_is_refused_when_followed(settings: Settings, url: str) -> None:
+    store = Store(settings.db_url)
+    with pytest.raises(ConfigError, match=r"refusing to fetch .* (is|resolves to) a private, loopback or link-local address .*"
+                                          r"NARRATE_FETCH_ALLOW"):  # fmt: skip
+        records.follow(settings, store, url, feed="main")
+    assert records.sources(store) == []
+
+
+def test_an_allow_listed_address_or_a_host_name_is_followed(settings: Settings) -> None:
+    store = Store(settings.db_url)
+    allowed = Settings(**{**settings.__dict__, "fetch_allow": "10.1.0.0/16"})
+    records.follow(allowed, store, "http://10.1.2.3/rss", feed="main")
+    records.follow(settings, store, "https://news.example.org/feed", feed="main")  # resolved at each poll instead
+    assert [s.url for s in records.sources(store)] == ["http://10.1.2.3/rss", "https://news.example.org/feed"]
