@@ -133,7 +133,9 @@ def _run_embedded(
 
     speaking = pool if pool is not None else SynthesisPool(settings)
     try:
-        return embedded.render(settings, store, speaking, episode.id, episode.render_id, bar.update)
+        # Without a bar (not a terminal, --json) the episode is not read back after each segment for it.
+        progress = bar.update if bar.bar is not None else None
+        return embedded.render(settings, store, speaking, episode.id, episode.render_id, progress)
     except NarrateError:
         return store.get(episode.id)  # recorded on the episode as its failure reason
     finally:
