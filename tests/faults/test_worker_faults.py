@@ -30,7 +30,7 @@ def test_worker_killed_mid_synthesis_publishes_once(make_cluster, broker: str) -
     episode = cluster.submit(article(1, paragraphs=5))
 
     cluster.wait_for_segments(episode, 3)
-    cluster.kill(first)
+    lost = cluster.kill_mid_segment(first)  # a segment task taken and not finished: only the broker can hand it on
     killed = cluster.get(episode.id)
     assert killed is not None and killed.status == "rendering" and killed.segments_done < killed.segments_total
 
@@ -39,6 +39,7 @@ def test_worker_killed_mid_synthesis_publishes_once(make_cluster, broker: str) -
     cluster.assert_published_once(final)
     assert spoken_cues(cluster, final) == final.segments_total  # every sentence is in the audio, none twice
     assert final.render_id == episode.render_id and final.attempts == 0  # the broker redelivered; no reaper needed
+    assert cluster.results.get_task_meta(lost)["status"] == "SUCCESS"  # the lost task itself ran again
 
 
 def test_worker_killed_while_assembling_publishes_once(make_cluster) -> None:  # type: ignore[no-untyped-def]
@@ -106,13 +107,14 @@ def test_lost_render_is_sent_again_by_the_reaper(make_cluster) -> None:  # type:
 
 def test_render_stalled_by_a_dead_worker_is_rendered_again_by_the_reaper(make_cluster) -> None:  # type: ignore[no-untyped-def]
     # The broker keeps the killed worker's tasks for an hour (the visibility timeout): the reaper acts first.
-    # Segments of a second each: the killed worker is in the middle of one, which is then lost with it. Stale after
-    # 6 s: the new worker, started under a loaded machine, must not be reaped itself before its first segment.
+    # The worker is killed holding a segment task it has not finished, which is then lost with it, so the chord
+    # cannot complete. Stale after 6 s: the new worker, started under a loaded machine, must not be reaped itself
+    # before its first segment.
     cluster = make_cluster(NARRATE_VOICE="delay=1", NARRATE_STALE_AFTER="6", NARRATE_REAP_INTERVAL="1")
     first = cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(5, paragraphs=4))
     cluster.wait_for_segments(episode, 2)
-    cluster.kill(first)
+    lost = cluster.kill_mid_segment(first)
     killed = cluster.get(episode.id)
     assert killed is not None and killed.segments_done < killed.segments_total  # stalled mid-synthesis
     cluster.start_worker(concurrency=2)
@@ -121,17 +123,18 @@ def test_render_stalled_by_a_dead_worker_is_rendered_again_by_the_reaper(make_cl
     assert final.attempts == 1 and final.render_id != episode.render_id
     assert f"episode {episode.id} stalled while rendering; rendering it again" in cluster.logs(tail=0)
     assert spoken_cues(cluster, final) == final.segments_total
+    assert cluster.results.get_task_meta(lost)["status"] == "PENDING"  # never redelivered: the reaper's doing
 
 
 def test_render_that_keeps_stalling_fails_with_a_reason(make_cluster) -> None:  # type: ignore[no-untyped-def]
-    # Segments of a second each: when the worker is killed, its processes are in the middle of one (a task that had
-    # just ended would leave nothing lost, and the chord would complete).
+    # The worker is killed holding a segment task it has not finished (a task that had just ended would leave nothing
+    # lost, and the chord would complete).
     cluster = make_cluster(NARRATE_VOICE="delay=1", NARRATE_STALE_AFTER="2", NARRATE_REAP_INTERVAL="1",
                            NARRATE_RENDER_ATTEMPTS="1")  # fmt: skip
     first = cluster.start_worker(concurrency=2)
     episode = cluster.submit(article(6, paragraphs=4))
     cluster.wait_for_segments(episode, 2)
-    cluster.kill(first)
+    cluster.kill_mid_segment(first)
     killed = cluster.get(episode.id)
     assert killed is not None and killed.segments_done < killed.segments_total  # stalled mid-synthesis
     cluster.start_worker(concurrency=1)
