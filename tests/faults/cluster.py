@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -29,6 +30,8 @@ from narrate.store import Episode, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 FINAL = ("published", "failed")
+RECEIVED_SEGMENT = re.compile(r"Task narrate\.synthesize\[([0-9a-f-]+)\] received")
+"""Celery's line (at INFO) when a worker takes a segment task from the broker."""
 
 
 def article(number: int, paragraphs: int = 3, topic: str = "water") -> Article:
@@ -70,6 +73,7 @@ class Cluster:
         self.settings = Settings.load(self.env)
         self.store = Store(self.settings.db_url)
         self.client = Celery("narrate-test", broker=broker_url)
+        self.results = Celery("narrate-test-results", backend=self.settings.backend_url).backend  # what tasks stored
         self.client.conf.broker_transport_options = {"confirm_publish": True}
         self.workers: list[subprocess.Popen[bytes]] = []
         self._logs: list[Path] = []
@@ -96,6 +100,30 @@ class Cluster:
         except ProcessLookupError:
             pass
         process.wait(timeout=10)
+
+    def kill_mid_segment(self, process: subprocess.Popen[bytes], timeout: float = 60) -> str:
+        """SIGKILL the worker while it holds a segment task that has not finished; returns that task's id.
+
+        Killing a worker "in the middle of a render" is not enough for a test that needs a segment lost with it: the
+        worker takes its next tasks only once the last ones ended, so on a loaded machine the kill can land in the
+        moment where every task it took has stored its result (the chord counted it) and none is taken yet; then
+        nothing is lost and the render completes without a reaper. So the worker is frozen (SIGSTOP) while that is
+        checked: a segment task it took whose result is not stored cannot finish any more, and dies with it,
+        unacknowledged. If it holds none, it is let go on for a moment, and checked again.
+        """
+        log = self._logs[self.workers.index(process)]
+        deadline = time.monotonic() + timeout
+        while True:
+            os.killpg(process.pid, signal.SIGSTOP)
+            taken = RECEIVED_SEGMENT.findall(log.read_text(errors="replace"))
+            unfinished = [task for task in taken if self.results.get_task_meta(task)["status"] == "PENDING"]
+            if unfinished:
+                self.kill(process)
+                return unfinished[0]
+            os.killpg(process.pid, signal.SIGCONT)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no unfinished segment task in {timeout} s\n{self.logs()}")
+            time.sleep(0.1)
 
     def stop(self) -> None:
         for process in self.workers:

@@ -28,13 +28,15 @@ def gtts_server() -> Iterator:  # type: ignore[type-arg]
 
 
 def gtts_cluster(make_cluster, server: GttsServer, **settings: str):  # type: ignore[no-untyped-def]
-    defaults = {"NARRATE_ENGINE_RETRIES": "5", "NARRATE_ENGINE_BACKOFF": "0.05", "NARRATE_ENGINE_TIMEOUT": "1"}
+    # A request gets 3 s: the local server makes every answer (even an HTTP 500) with an ffmpeg run, which a loaded
+    # 2-core machine can stretch past 1 s, and an answer that timed out would be one more retry or another reason.
+    defaults = {"NARRATE_ENGINE_RETRIES": "5", "NARRATE_ENGINE_BACKOFF": "0.05", "NARRATE_ENGINE_TIMEOUT": "3"}
     return make_cluster(NARRATE_GTTS_URL=server.url, **{**defaults, **settings})
 
 
 def test_every_fault_retried_until_every_sentence_is_spoken(make_cluster, gtts_server) -> None:  # type: ignore[no-untyped-def]
-    faults = ["500", "429:0.2", "cut", "html", "silence", "short", "truncated-json", "503", "slow:1.5", "garbage"]
-    server = gtts_server(faults, slow_seconds=1.5)  # "slow:1.5" outlasts the 1 s timeout
+    faults = ["500", "429:0.2", "cut", "html", "silence", "short", "truncated-json", "503", "slow:4.5", "garbage"]
+    server = gtts_server(faults, slow_seconds=4.5)  # "slow:4.5" outlasts the 3 s timeout
     # Two processes share the faults in the order they ask; one request may meet them all while the other waits.
     cluster = gtts_cluster(make_cluster, server, NARRATE_ENGINE_RETRIES=str(len(faults)))
     cluster.start_worker(concurrency=2)
