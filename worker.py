@@ -147,10 +147,10 @@ def synthesize(episode_id: str, render_id: str, job: dict[str, str]) -> str:
         if new_render:
             render.delay(episode_id, new_render)
         raise
-    store.segment_done(episode_id, render_id)
-    episode = store.get(episode_id)
-    tasks_log.info("episode %s: segment done (%d of %d) in %.1f s", episode_id, episode.segments_done,
-                   episode.segments_total, time.monotonic() - started)  # fmt: skip
+    counted = store.segment_done(episode_id, render_id)
+    if counted is not None:
+        tasks_log.info("episode %s: segment done (%d of %d) in %.1f s", episode_id, *counted,
+                       time.monotonic() - started)  # fmt: skip
     return key
 
 

@@ -197,9 +197,19 @@ class Store:
         """Mark the render as alive (updated_at) without changing anything else: the reaper leaves it be."""
         self.change(episode_id, render_id, phase_progress=Episode.phase_progress)
 
-    def segment_done(self, episode_id: str, render_id: str) -> None:
-        # One atomic increment: synthesis tasks finish in parallel on many workers.
-        self.change(episode_id, render_id, segments_done=Episode.segments_done + 1)
+    def segment_done(self, episode_id: str, render_id: str) -> tuple[int, int] | None:
+        """Count one more segment of the render; returns (done, total) as this very increment left them (read
+        afterwards, two segments finishing at once would both say the later count), None when the render is no
+        longer the episode's. One atomic statement: synthesis tasks finish in parallel on many workers."""
+        query = (
+            update(Episode)
+            .where(Episode.id == episode_id, Episode.render_id == render_id)
+            .values(segments_done=Episode.segments_done + 1)
+            .returning(Episode.segments_done, Episode.segments_total)
+        )
+        with self.session() as session:
+            row = session.execute(query).first()
+        return None if row is None else (row[0], row[1])
 
     def delete(self, episode_id: str) -> None:
         with self.session() as session:

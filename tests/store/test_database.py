@@ -54,11 +54,15 @@ def test_change_only_applies_to_the_render_in_charge(store: Store) -> None:
 
 def test_parallel_segment_increments_are_not_lost(store: Store) -> None:
     store.save(episode("p", render_id="r", status=Status.RENDERING.value, segments_total=40))
+    before = store.get("p").updated_at
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda _: store.segment_done("p", "r"), range(40)))
+        counted = list(pool.map(lambda _: store.segment_done("p", "r"), range(40)))
     done = store.get("p")
-    assert done.segments_done == 40
+    assert done.segments_done == 40 and done.updated_at > before
     assert done.progress == 90  # 5 planned + 85 synthesised, assembly still to come
+    # Each increment says the count it made (what a worker logs): never two the same, as a read afterwards could.
+    assert sorted(counted) == [(n, 40) for n in range(1, 41)]  # type: ignore[type-var]
+    assert store.segment_done("p", "superseded") is None and store.get("p").segments_done == 40
 
 
 def test_progress_by_phase(store: Store) -> None:
