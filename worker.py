@@ -66,6 +66,9 @@ app.conf.update(
         "visibility_timeout": _boot.visibility_timeout,
         "unacked_restore_interval": max(1, min(10, int(_boot.visibility_timeout / 4))),
         "unacked_restore_throttle": 1,
+        # The lock a restore holds: a worker killed while holding it leaves it held until it expires, and no task of
+        # a dead worker goes back meanwhile. No longer than the visibility timeout (kombu's own 300 s otherwise).
+        "unacked_mutex_expire": min(300, max(5, int(_boot.visibility_timeout))),
         # RabbitMQ: a send returns only once the broker has the message (queues are durable, messages persistent).
         "confirm_publish": True,
     },
