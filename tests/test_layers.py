@@ -2,7 +2,7 @@
 
     shells      cli > web > worker              (the CLI starts the service; the service queues through the worker)
     the flow    embedded > recovery > sources > pipeline > finishing   (sources: followed feeds queue through the pipeline)
-    the steps   publishing > extract, script, engines, audio
+    the steps   publishing > voicing > extract, script, engines, audio   (voicing: which voice says what)
     underneath  store > settings > urls > errors, logs, article, lazy
     feeds/      a library of formats that never imports narrate
 """
@@ -21,6 +21,7 @@ RANK = {
     "store": 2,
     "stats": 2.5,
     "extract": 3, "script": 3, "engines": 3, "audio": 3,
+    "voicing": 3.5,
     "publishing": 4,
     "finishing": 5,
     "pipeline": 6,

@@ -2,6 +2,6 @@
 
 import sys
 
-from narrate.cli import main
+from narrate.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -14,6 +14,7 @@ from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError, SourceErro
 from narrate.settings import Settings
 
 if TYPE_CHECKING:
+    from narrate.article import Article
     from narrate.engines.pool import SynthesisPool
     from narrate.extract import Document
     from narrate.extract.completeness import Verdict
@@ -33,8 +34,11 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     # Taken before anything is rendered: whatever changes from here on shows in the next add's digest.
     inputs = unchanged.inputs(args, settings, document.data)
     reading = _reading(args, document)  # so is an article that cannot be extracted
-    # Started before the pipeline is loaded and the episode recorded: its processes load the voice meanwhile.
+    # Started before the pipeline is loaded and the episode recorded: its processes load the voice meanwhile, then
+    # speak the first segments.
     pool = None if reading.hold else _start_pool(args, settings)
+    if pool is not None:
+        _speak_ahead(pool, settings, args, reading.article)
     try:
         from narrate import pipeline
         from narrate.store import Store
@@ -70,6 +74,20 @@ def _start_pool(args: argparse.Namespace, settings: Settings) -> SynthesisPool |
         return None  # an unknown engine: submitting says so
     pool.start(settings, engine)
     return pool
+
+
+def _speak_ahead(pool: SynthesisPool, settings: Settings, args: argparse.Namespace, article: Article) -> None:
+    """Send the pool the script's first segments now: recording and planning the episode takes the pipeline's
+    imports and the database (about 0.3 s), and the processes would have their voices loaded and nothing to say.
+    Whatever would refuse the article is left for submitting it to say."""
+    from narrate.voicing import engine_choice, segment_jobs
+
+    try:
+        engine, voice = engine_choice(settings, settings.feed(args.feed), args.engine, args.voice, article.language or "")
+        _, jobs = segment_jobs(settings, article, args.feed, engine, voice)
+    except NarrateError:
+        return
+    pool.speak_ahead(settings, jobs)
 
 
 def check_queue(args: argparse.Namespace, settings: Settings) -> None:
@@ -246,18 +264,20 @@ def _reading(args: argparse.Namespace, document: Document) -> Verdict:
 
 
 def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
-    from narrate import pipeline
+    from narrate.voicing import make_script  # not the pipeline: no database, no publishing stack
 
     reading = _reading(args, _document(args, settings))
     if reading.hold:
         print(f"narrate: warning: `narrate add` would hold this for review: {reading.hold}", file=sys.stderr)
     elif reading.notice:
         print(f"narrate: note: {reading.notice}", file=sys.stderr)
-    script = pipeline.make_script(settings, reading.article, args.feed, args.engine, args.voice)
+    script = make_script(settings, reading.article, args.feed, args.engine, args.voice)
     if args.check or args.strict or args.listen:
         return _check(settings, script, args)
     if args.json:
-        print(json.dumps(pipeline.script_to_dict(script), indent=2, ensure_ascii=False))
+        from narrate.finishing import script_to_dict
+
+        print(json.dumps(script_to_dict(script), indent=2, ensure_ascii=False))
         return 0
     for segment in script.segments:
         if segment.chapter and segment.index:

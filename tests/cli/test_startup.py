@@ -125,3 +125,21 @@ def test_an_unchanged_piper_re_add_loads_no_voice(env: dict[str, str], tmp_path:
     # already published: no numpy, no page templates.
     assert full & (ENGINE | QUEUE | HTTP_STACK | {"trafilatura", "markdown_it", "numpy", "py3langid", "jinja2"}) == set()
     assert mp3.stat().st_mtime_ns == stamp
+
+
+def test_the_command_leaves_its_heap_uncollected_at_exit_but_main_alone_does_not(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    # run() is the console script (pyproject) and `python -m narrate.cli`; main() is what tests and embedders call.
+    probe = (
+        "import gc, sys\nfrom narrate import cli\n"
+        "code = cli.{0}(*{1})\nprint(code, gc.get_freeze_count() > 0)\n"
+    )
+    for call, args, frozen in (("run", "()", "True"), ("main", "(['episodes'],)", "False")):
+        result = subprocess.run([sys.executable, "-c", probe.format(call, args), "episodes"], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split()[-2:] == ["0", frozen]
+    entry = subprocess.run([sys.executable, "-m", "narrate.cli", "episodes", "--json"], env=env, cwd=ROOT,
+                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert entry.returncode == 0 and json.loads(entry.stdout) == [], entry.stderr

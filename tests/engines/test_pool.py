@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -232,3 +233,96 @@ def test_stopped_speaking_sends_no_further_segment(pool: SynthesisPool, tmp_path
     assert jobs[0] in spoken and len(spoken) < len(jobs)
     with pytest.raises(EngineError, match="stopped before every segment"):
         speaking.wait(len(jobs) - 1)
+
+
+class _Counting:
+    """Counts the segments a pool's executor is handed: a segment spoken twice would be handed twice."""
+
+    def __init__(self, pool: SynthesisPool) -> None:
+        executor = pool._executor
+        assert executor is not None
+        self.texts: list[str] = []
+        submit = executor.submit
+
+        def counted(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if function is fill:
+                self.texts.append(args[4])
+            return submit(function, *args, **kwargs)
+
+        executor.submit = counted  # type: ignore[method-assign]
+
+
+def test_segments_spoken_ahead_are_taken_up_by_the_render_not_spoken_again(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper", synthesis_processes=2)
+    ahead = SynthesisPool(settings)
+    ahead.start(settings, "piper")
+    counting = _Counting(ahead)
+    jobs = jobs_for(settings, TEXTS)
+    try:
+        ahead.speak_ahead(settings, jobs)  # as narrate add does while it records and plans the episode
+        assert counting.texts == TEXTS[:2]  # one per process, in speaking order
+        done: list[str] = []
+
+        ahead.speak_all(settings, jobs, done.append, in_order=True)  # at once: the first two are still in flight
+    finally:
+        ahead.close()
+
+    assert counting.texts == TEXTS  # each segment handed to the processes once
+    assert sorted(done) == sorted(job.key for job in jobs)  # each reported done once, in completion order
+    cache = SegmentCache(settings.cache_dir)
+    for job in jobs:
+        path = cache.get(job.key)
+        assert path is not None and len(pcm(path)) > 2 * 22050  # more than a second of speech each
+
+
+def test_segments_spoken_ahead_of_a_render_that_never_comes_do_not_hold_the_pool_open(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper", synthesis_processes=2)
+    ahead = SynthesisPool(settings)
+    ahead.start(settings, "piper")
+    ahead.speak_ahead(settings, jobs_for(settings, TEXTS))  # then submitting refuses the article
+    processes = list(ahead._executor._processes.values())  # type: ignore[union-attr]
+
+    ahead.close()
+
+    assert [process.exitcode for process in processes] == [-15, -15]  # terminated, not waited for
+    assert ahead._ahead == {}
+
+
+def test_nothing_is_spoken_ahead_for_an_engine_the_processes_do_not_run_or_a_cached_segment(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper", synthesis_processes=2)
+    jobs = jobs_for(settings, TEXTS[:2])
+    for job in jobs:
+        fill(settings, job.key, "piper", "", job.text)
+    idle = SynthesisPool(settings)
+
+    idle.speak_ahead(settings, jobs)
+    idle.speak_ahead(settings, [Job("f" * 64, "A tone.", engine="tone")])
+
+    assert idle._executor is None and idle._ahead == {}
+
+
+def test_a_process_that_died_between_segments_fails_the_render_as_an_engine_error(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, engine="piper", synthesis_processes=2)
+    dying = SynthesisPool(settings)
+    try:
+        dying.speak_all(settings, jobs_for(settings, TEXTS[:1]))
+        executor = dying._executor
+        assert executor is not None
+        victim = next(iter(executor._processes.values()))  # type: ignore[attr-defined]
+        victim.kill()  # as the kernel's out-of-memory killer would, while no segment is in flight
+        victim.join(10)
+        for _ in range(100):  # the executor's own thread marks it broken once it sees the process gone
+            if executor._broken:  # type: ignore[attr-defined]
+                break
+            time.sleep(0.05)
+        assert executor._broken  # type: ignore[attr-defined]
+
+        with pytest.raises(EngineError, match="a synthesis process died"):
+            dying.speak_all(settings, jobs_for(settings, TEXTS[1:2]))
+
+        # The next render starts new processes.
+        again = jobs_for(settings, TEXTS[2:3])
+        dying.speak_all(settings, again)
+        assert SegmentCache(settings.cache_dir).get(again[0].key) is not None
+    finally:
+        dying.close()
