@@ -3,6 +3,11 @@
 A new, empty database is created at the newest revision the first time it is opened. One made by an older Narrate
 (behind, or from before migrations) is refused until `narrate db upgrade` brings it up; one made by a newer Narrate
 is refused too. So no command ever runs on a schema it does not know.
+
+A new SQLite database (the library a first ``narrate add`` makes) is given the schema the migrations make, as
+recorded in migrations/sqlite-head.sql, in one transaction, without loading Alembic and running every migration:
+0.08 s of the first command's 0.3 s of start-up. A test makes a database by the migrations and checks that the
+record is the same, statement for statement (``sqlite_schema``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ TABLES = frozenset({"episodes", "api_tokens", "staff_sessions"})
 """Narrate's tables: a database holding none of them is new."""
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_HEAD = _MIGRATIONS / "sqlite-head.sql"
+"""The schema a new SQLite database gets: ``sqlite_schema`` of one the migrations brought to HEAD."""
 _ITEM = re.compile(rb"<item>")
 
 
@@ -97,11 +104,45 @@ def _upgrade_new(engine: SQLEngine) -> None:
                 connection.commit()
         return
     try:
-        upgrade(engine)
+        if engine.dialect.name == "sqlite":
+            _create_sqlite(engine)
+        else:
+            upgrade(engine)
     except Exception:
         with engine.connect() as connection:
             if revision(connection) != HEAD:
                 raise
+
+
+def _create_sqlite(engine: SQLEngine) -> None:
+    """Give a new SQLite database the recorded schema, all of it or (another process made it first) none."""
+    script = SQLITE_HEAD.read_text(encoding="utf-8")
+    connection = engine.raw_connection()
+    try:
+        sqlite = connection.driver_connection
+        try:
+            # BEGIN IMMEDIATE: a second process opening the same new database waits here, then finds the tables.
+            sqlite.executescript(f"BEGIN IMMEDIATE;\n{script}\nCOMMIT;")
+        except Exception:
+            if sqlite.in_transaction:
+                sqlite.rollback()
+            raise
+    finally:
+        connection.close()
+
+
+def sqlite_schema(connection: Connection) -> str:
+    """The statements that make a SQLite database's schema as it stands, with its revision: what SQLITE_HEAD holds."""
+    from sqlalchemy import text
+
+    # Tables, then indexes, each by name: the migrations create indexes in no fixed order.
+    query = "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type != 'table', name"
+    rows = connection.execute(text(query)).scalars()
+    statements = [f"{sql};" for sql in rows]
+    version = revision(connection)
+    if version is not None:
+        statements.append(f"INSERT INTO alembic_version (version_num) VALUES ('{version}');")
+    return "\n".join(statements) + "\n"
 
 
 def published_feeds(public_dir: Path) -> dict[str, int]:

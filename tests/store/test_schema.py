@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,37 @@ def _rows(path: Path, like: dict[str, list[tuple[object, ...]]] | None = None) -
 def _columns(path: Path, table: str) -> list[str]:
     with sqlite3.connect(path) as connection:
         return [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+
+
+def test_a_new_sqlite_database_gets_the_schema_the_migrations_make_without_alembic(tmp_path: Path) -> None:
+    migrated = connect(f"sqlite:///{tmp_path / 'migrated.db'}")
+    schema.upgrade(migrated)
+    with migrated.connect() as connection:
+        made_by_migrations = schema.sqlite_schema(connection)
+    # After a new migration: schema.SQLITE_HEAD.write_text(made_by_migrations), and read the difference.
+    assert schema.SQLITE_HEAD.read_text(encoding="utf-8") == made_by_migrations
+
+    new_url = f"sqlite:///{tmp_path / 'new.db'}"
+    code = (
+        "import sys\nfrom narrate.store import Store\n"
+        f"store = Store({new_url!r})\n"
+        "print(store.episodes(), 'alembic' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]", "False"]  # created, and Alembic never loaded
+    with connect(new_url).connect() as connection:
+        assert schema.sqlite_schema(connection) == made_by_migrations
+        assert schema.revision(connection) == schema.HEAD
+
+
+def test_two_processes_opening_one_new_sqlite_database_both_find_one_schema(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    code = f"from narrate.store import Store\nStore({url!r}).episodes()\nprint('ok')\n"
+    racers = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for _ in range(4)]  # fmt: skip
+    results = [racer.communicate(timeout=120) for racer in racers]
+    assert [(racer.returncode, out.strip()) for racer, (out, _) in zip(racers, results)] == [(0, "ok")] * 4, results
+    with connect(url).connect() as connection:
+        assert schema.revision(connection) == schema.HEAD
+        assert schema.SQLITE_HEAD.read_text(encoding="utf-8") == schema.sqlite_schema(connection)
