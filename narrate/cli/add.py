@@ -30,16 +30,20 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if answer is not None:
         sys.stdout.write(answer)  # an unchanged re-add: the published episode, as the full add would report it
         return 0
-    document = _document(args, settings)  # a source that cannot be read is refused before any process starts
-    # Taken before anything is rendered: whatever changes from here on shows in the next add's digest.
-    inputs = unchanged.inputs(args, settings, document.data)
-    reading = _reading(args, document)  # so is an article that cannot be extracted
-    # Started before the pipeline is loaded and the episode recorded: its processes load the voice meanwhile, then
-    # speak the first segments.
-    pool = None if reading.hold else _start_pool(args, settings)
-    if pool is not None:
-        _speak_ahead(pool, settings, args, reading.article)
+    # Started first: its processes load the voice while the article is read (fetched, for a URL) and extracted,
+    # the pipeline loads and the episode is recorded; then they speak its first segments. A source that cannot be
+    # read or extracted, or a reading held for review, stops them at once (SynthesisPool.close).
+    pool = _start_pool(args, settings)
     try:
+        document = _document(args, settings)
+        # Taken before anything is rendered: whatever changes from here on shows in the next add's digest.
+        inputs = unchanged.inputs(args, settings, document.data)
+        reading = _reading(args, document)
+        if pool is not None and reading.hold:
+            pool.close()
+            pool = None
+        if pool is not None:
+            _speak_ahead(pool, settings, args, reading.article)
         from narrate import pipeline
         from narrate.store import Store
 
@@ -58,9 +62,10 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _start_pool(args: argparse.Namespace, settings: Settings) -> SynthesisPool | None:
-    """The embedded renderer's processes, started now to load the voice while this one loads the pipeline, records
-    and plans the episode (about a second saved); None when the render is not done here by processes. A pool never
-    needed (the episode refused on submission, every segment cached) is stopped at once when closed."""
+    """The embedded renderer's processes, started now to load the voice while this one reads the article, loads the
+    pipeline, records and plans the episode (about a second saved); None when the render is not done here by
+    processes. A pool never needed (a source refused, the episode refused on submission, every segment cached) is
+    stopped at once when closed."""
     from narrate.engines.pool import SynthesisPool
 
     if args.queue or settings.broker_url:

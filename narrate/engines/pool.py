@@ -221,17 +221,17 @@ class SynthesisPool:
         broken.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        """Stop the processes: after the segments in flight; at once if no render sent any (a pool started ahead
-        for a render that found everything cached, or never began, need not wait for its voices to load, nor for
-        the segments it was speaking ahead)."""
+        """Stop the processes: after the segments in flight; at once when none is (a pool started ahead for a
+        render that found everything cached, or never began, need not wait for its voices to load, nor for the
+        segments it was speaking ahead; and idle processes need not tidy up a voice's memory before they go)."""
         with self._lock:
             executor, self._executor = self._executor, None
             self._ahead.clear()
         if executor is None:
             return
-        if not self._spoken:
-            # ProcessPoolExecutor.terminate_workers (Python 3.14) does this; before it, the processes are only
-            # reachable through the executor's own table.
+        # ProcessPoolExecutor.terminate_workers (Python 3.14) does this; before it, the processes and the work
+        # not yet done are only reachable through the executor's own tables.
+        if not self._spoken or not getattr(executor, "_pending_work_items", True):
             for process in list(getattr(executor, "_processes", {}).values()):
                 process.terminate()
         executor.shutdown(wait=True, cancel_futures=True)

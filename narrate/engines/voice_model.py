@@ -18,9 +18,13 @@ convolution of its own to be fused into (a depthwise 1x1 convolution by 1, or by
 each ConvTranspose's output passes once through such an identity convolution. The conversions and the plain-layout
 LeakyRelus and Divs were about 10% of the kernel time; the added convolutions cost about half of that, and the voice
 takes about 5% less CPU than with the first rewrite alone (BENCHMARKS.md).
-The ConvTransposes themselves stay: written as polyphase convolutions (one ordinary convolution giving every output
-phase as channels, then interleaved by Reshape/Transpose), they left the CPU time as it was, since the interleave
-is itself a conversion out of and back into the blocked layout.
+The upsampling ConvTransposes are then written as polyphase convolutions: a transposed convolution of stride s is s
+ordinary convolutions of the input, one per output phase, here one convolution with all the phases as channels
+(three taps each, one of them zero for every phase), whose outputs are interleaved by Reshape, Transpose, Reshape.
+ONNX Runtime runs ConvTranspose on its generic path (a matrix product, then scattered sums): 13% of the kernel time
+of the bundled voice. As a blocked convolution plus the interleave (a conversion out of the blocked layout and back
+in, and the Transpose) the same sums take 4% less of the voice's CPU (BENCHMARKS.md). Splitting the phases into two
+two-tap convolutions, which spares the zero taps, made it 6% slower: the interleave of two halves is a 5-D Transpose.
 
 The rewritten model is kept in the user's cache folder, named after the original's digest, and is used only after
 it has said one test sentence as the original does. Anything else (a graph the rewrite does not understand, a cache
@@ -41,7 +45,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-REWRITE_VERSION = 2
+REWRITE_VERSION = 3
 """Part of the rewritten file's name: a change to the rewrite must not reuse a file the old one wrote."""
 
 MAX_DIFFERENCE = 1e-3
@@ -77,7 +81,17 @@ def fast_model(model: Path, config: Path, digest: str, cache_folder: Path) -> Pa
         with contextlib.suppress(OSError):
             refused.write_text(f"{error}\n", encoding="utf-8")
         return model
+    _forget_older(rewritten)
     return _optimised(rewritten, model, config)
+
+
+def _forget_older(rewritten: Path) -> None:
+    """Remove what an earlier rewrite made of the same voice (another REWRITE_VERSION): 130 MB each, never read."""
+    prefix, current = rewritten.stem.rsplit("-2d", 1)
+    for path in rewritten.parent.glob(f"{prefix}-2d*"):
+        if not path.name.startswith(f"{prefix}-2d{current}.") and not path.name.startswith(f"{prefix}-2d{current}-"):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _optimised(rewritten: Path, model: Path, config: Path) -> Path:
@@ -201,7 +215,7 @@ class _Rewrite:
                 rewritten.extend(self._lifted(node))
             else:
                 rewritten.append(node)
-        rewritten = self._kept_blocked(self._cancel_pairs(rewritten))
+        rewritten = self._polyphase(self._kept_blocked(self._cancel_pairs(rewritten)))
         del self.graph.node[:]
         self.graph.node.extend(rewritten)
 
@@ -347,6 +361,93 @@ class _Rewrite:
         for name in unread & self.initializers.keys():  # ONNX Runtime warns of an initializer nothing reads
             self.graph.initializer.remove(self.initializers.pop(name))
         return [node for node in kept if not (node.op_type == "Constant" and node.output[0] in unread)]
+
+    def _polyphase(self, nodes: list[Any]) -> list[Any]:
+        """Each upsampling ConvTranspose (2-D of height 1, stride s, one group) as a convolution that gives its s
+        output phases as channels, interleaved by Reshape [N, C, s, L], Transpose [N, C, L, s], Reshape [N, C, 1, L*s].
+
+        Output sample m*s + r of a transposed convolution with kernel w, padded p at its start, is the sum over j of
+        w[j*s + r + p] times input sample m - j: for phase r, an ordinary convolution of the input with the taps
+        w[j*s + r + p]. Only a ConvTranspose whose output is exactly s times its input is rewritten (kernel minus
+        both pads equal to the stride, as HiFi-GAN's upsampling layers are); any other is kept."""
+        import numpy as np
+        from onnx import helper
+
+        rewritten: list[Any] = []
+        for node in nodes:
+            polyphase = self._polyphase_of(node, np) if node.op_type == "ConvTranspose" else None
+            if polyphase is None:
+                rewritten.append(node)
+                continue
+            weights, bias, before, after, taps, channels, stride = polyphase
+            name = self._name("polyphase")
+            phases, split, interleaved = f"{name}/phases", f"{name}/split", f"{name}/interleaved"
+            split_shape, joined_shape = f"{name}/split_shape", f"{name}/joined_shape"
+            self.graph.initializer.extend([
+                self.numpy_helper.from_array(weights, f"{name}/weights"),
+                self.numpy_helper.from_array(bias, f"{name}/bias"),
+                self.numpy_helper.from_array(np.array([0, channels, stride, -1], dtype=np.int64), split_shape),
+                self.numpy_helper.from_array(np.array([0, channels, 1, -1], dtype=np.int64), joined_shape),
+            ])  # fmt: skip
+            rewritten += [
+                helper.make_node("Conv", [node.input[0], f"{name}/weights", f"{name}/bias"], [phases], name=name,
+                                 kernel_shape=[1, taps], pads=[0, before, 0, after]),
+                helper.make_node("Reshape", [phases, split_shape], [split], name=f"{name}/split"),
+                helper.make_node("Transpose", [split], [interleaved], name=f"{name}/interleave", perm=[0, 1, 3, 2]),
+                helper.make_node("Reshape", [interleaved, joined_shape], [node.output[0]], name=f"{name}/join"),
+            ]  # fmt: skip
+        return rewritten
+
+    def _polyphase_of(self, node: Any, np: Any) -> tuple[Any, Any, int, int, int, int, int] | None:
+        """(weights, bias, pad before, pad after, taps, output channels, stride) of the polyphase convolution that
+        does what ``node`` does; None when the rewrite does not apply."""
+        if len(node.input) < 2 or node.input[1] not in self.initializers:
+            return None
+        from onnx import helper
+
+        attributes = {attribute.name: helper.get_attribute_value(attribute) for attribute in node.attribute}
+        kernel = self.numpy_helper.to_array(self.initializers[node.input[1]])
+        if kernel.dtype != np.float32 or kernel.ndim != 4 or kernel.shape[2] != 1:
+            return None
+        stride = attributes.get("strides", [1, 1])
+        pads = attributes.get("pads", [0, 0, 0, 0])
+        size = kernel.shape[3]
+        if (
+            attributes.get("group", 1) != 1
+            or attributes.get("dilations", [1, 1]) != [1, 1]
+            or attributes.get("output_padding") or attributes.get("output_shape") or attributes.get("auto_pad")
+            or stride[0] != 1 or stride[1] < 2 or pads[0] != 0 or pads[2] != 0
+            or size - pads[1] - pads[3] != stride[1]
+        ):  # fmt: skip
+            return None
+        stride, start = stride[1], pads[1]
+        inputs, channels = kernel.shape[0], kernel.shape[1]
+        # Phase r, shift j: kernel tap k = j * stride + r + start, for every k in the kernel.
+        shifts = {(k - r - start) // stride for r in range(stride) for k in range(size) if (k - r - start) % stride == 0}
+        first, last = min(shifts), max(shifts)
+        if first > 0 or last < 0:
+            return None  # a convolution's pads cannot be negative
+        taps = last - first + 1
+        weights = np.zeros((channels * stride, inputs, 1, taps), dtype=np.float32)
+        for r in range(stride):
+            for k in range(size):
+                if (k - r - start) % stride == 0:
+                    # Output channel c * stride + r; tap t reads input sample m + t - last, that is m - j.
+                    weights[np.arange(channels) * stride + r, :, 0, last - (k - r - start) // stride] = kernel[:, :, 0, k].T
+        bias = np.zeros(channels, dtype=np.float32)
+        if len(node.input) > 2 and node.input[2]:
+            if node.input[2] not in self.initializers:
+                return None
+            bias = self.numpy_helper.to_array(self.initializers[node.input[2]]).astype(np.float32)
+            self._drop_if_unread(node.input[2])
+        self._drop_if_unread(node.input[1])
+        return weights, np.repeat(bias, stride), last, -first, taps, channels, stride
+
+    def _drop_if_unread(self, name: str) -> None:
+        """Forget the initializer ``name`` once the node that read it is replaced (ONNX Runtime warns of one that
+        nothing reads)."""
+        if self.uses.get(name, 0) <= 1 and name in self.initializers:
+            self.graph.initializer.remove(self.initializers.pop(name))
 
     def _scaling_factor(self, node: Any) -> float | None:
         """What a Div or Mul of a 4-D tensor by a scalar constant multiplies it by; None for any other node."""

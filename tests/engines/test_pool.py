@@ -134,19 +134,35 @@ def test_a_pool_started_ahead_and_never_needed_is_stopped_without_waiting_for_it
     assert [process.exitcode for process in processes] == [-15, -15]  # terminated (SIGTERM), not left to finish
 
 
-def test_a_pool_started_ahead_that_speaks_is_closed_after_its_segments(tmp_path: Path) -> None:
+def test_a_pool_is_closed_after_the_segments_in_flight_and_at_once_when_none_is(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, engine="piper", synthesis_processes=2)
-    ahead = SynthesisPool(settings)
-    ahead.start(settings, "piper")
     jobs = jobs_for(settings, TEXTS[:2])
-    processes = list(ahead._executor._processes.values())  # type: ignore[union-attr]
+    busy = SynthesisPool(settings)
+    busy.start(settings, "piper")
+    processes = list(busy._executor._processes.values())  # type: ignore[union-attr]
+    busy.speak_all(settings, jobs[:1])  # a render spoke
+    busy.speak_ahead(settings, jobs[1:])  # and a segment is being spoken when the pool is closed
+    in_flight = busy._ahead[jobs[1].key]
+    for _ in range(200):
+        if in_flight.running():
+            break
+        time.sleep(0.01)
 
-    ahead.speak_all(settings, jobs)
-    ahead.close()
+    busy.close()
 
     cache = SegmentCache(settings.cache_dir)
-    assert all(cache.get(job.key) is not None for job in jobs)
+    assert all(cache.get(job.key) is not None for job in jobs)  # the one in flight was finished, not cut short
     assert [process.exitcode for process in processes] == [0, 0]  # let finish, not terminated
+
+    idle = SynthesisPool(settings)
+    more = jobs_for(settings, TEXTS[2:4])
+    idle.speak_all(settings, more)
+    processes = list(idle._executor._processes.values())  # type: ignore[union-attr]
+
+    idle.close()  # nothing in flight: the processes need not tidy up their voices first
+
+    assert all(cache.get(job.key) is not None for job in more)
+    assert [process.exitcode for process in processes] == [-15, -15]
 
 
 def test_a_failure_in_a_process_is_raised_here_with_its_reason(pool: SynthesisPool, tmp_path: Path) -> None:

