@@ -184,6 +184,15 @@ def render_files(context: RenderContext, parts: list[Part], arrival: Arrival | N
     )
 
 
+def prepare_publishing() -> None:
+    """Load the modules that tag and publish an episode and compile its page templates, before they are needed."""
+    import narrate.audio.tags  # noqa: F401 - imported for its own sake
+    from narrate.publishing import errorpage, pages  # noqa: F401 - errorpage imported for its own sake
+    from narrate.publishing.publish import write_feed  # noqa: F401 - imported for its own sake
+
+    pages.warm()
+
+
 def publish_episode(context: RenderContext, rendered: Rendered, rev: str, fingerprint: str) -> None:
     """Put the staged files live, record them, write the page and the feed; on failure put everything back.
 

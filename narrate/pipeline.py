@@ -23,6 +23,7 @@ from narrate.extract.canonical import with_trusted_canonical
 from narrate.extract.completeness import corrected_article
 from narrate.finishing import (
     RenderContext,
+    prepare_publishing,
     publish_episode,
     render_files,
     render_fingerprint,
@@ -270,6 +271,9 @@ def _finish(settings: Settings, store: Store, episode_id: str, render_id: str, a
     else:
         parts = [Part(cache.path(job.key), s.pause_ms) for job, s in zip(jobs, context.script.segments)]
         arrival = _Arriving(arrival, settings, cache, jobs)
+        # While the first segments are spoken, load what publishing needs: at the end of the render, only one core
+        # is at work, and publishing is all that is left.
+        prepare_publishing()
     context.stage.mkdir(parents=True, exist_ok=True)
     try:
         rendered = render_files(context, parts, arrival)

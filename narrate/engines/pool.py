@@ -5,7 +5,7 @@ cores): 16-23% more speech per second than one process with every thread (BENCHM
 (``narrate add`` without a broker, ``narrate serve``'s own renderer) speaks a render's segments in a pool of
 ``settings.synthesis_processes`` processes (0: one per core). Each loads a voice the first time it needs it and keeps
 it, and every segment goes through the same cache and checks as a Celery worker's (``fill``, which
-``pipeline.synthesize`` calls). Memory is bounded by the pool's size: each process holds one voice (about 0.6 GiB
+``pipeline.synthesize`` calls). Memory is bounded by the pool's size: each process holds one voice (about 0.5 GiB
 peak for the bundled one), and the rendering process loads none.
 
 Only engines that are ``cpu_bound`` (Piper) go to the pool; the others (an online service, espeak-ng's own
