@@ -27,7 +27,13 @@ BROKEN_PIPE = 141
 def run() -> int:
     """The ``narrate`` command: ``main`` in a process of its own, which is about to end. Its heap is then left to the
     OS instead of being collected at exit (gc.freeze): that last collection took 0.1 s after a render, with one core
-    idle (BENCHMARKS.md). ``main`` alone, as the tests call it, leaves the collector as it was."""
+    idle (BENCHMARKS.md). ``main`` alone, as the tests call it, leaves the collector as it was.
+
+    Narrate does no linear algebra of numpy's worth a thread per core (its numpy work is FFTs and sums), so OpenBLAS
+    is held to one thread before numpy is first loaded: its other threads only spun while numpy loaded, 0.08
+    CPU-seconds here and as much in each synthesis process, while the cores had a voice to load (a setting of the
+    user's own is kept)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     code = main()
     gc.freeze()
     return code

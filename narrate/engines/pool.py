@@ -311,6 +311,9 @@ def _start_process(settings: Settings, engine: str, voice: str) -> None:
     # At exit, its heap (the voice's session, 0.5 GiB) is left to the OS instead of collected: 0.03 s less that
     # closing the pool waits for.
     atexit.register(gc.freeze)
+    # Set before numpy is loaded (by the engine, just below): this process does no linear algebra of numpy's, and
+    # OpenBLAS's own thread per core would only spin while numpy loads, 0.1 CPU-second per process (BENCHMARKS.md).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         get_engine(engine, settings, voice)
     except Exception as error:  # noqa: BLE001 - the segment that needs the voice reports it, with its episode

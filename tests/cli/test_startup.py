@@ -143,3 +143,15 @@ def test_the_command_leaves_its_heap_uncollected_at_exit_but_main_alone_does_not
     entry = subprocess.run([sys.executable, "-m", "narrate.cli", "episodes", "--json"], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=300)  # fmt: skip
     assert entry.returncode == 0 and json.loads(entry.stdout) == [], entry.stderr
+
+
+def test_the_command_holds_openblas_to_one_thread_unless_told_otherwise(env: dict[str, str]) -> None:
+    probe = "import os, sys\nfrom narrate import cli\ncli.run()\nprint(os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    for own, expected in ((None, "1"), ("3", "3")):
+        run_env = {k: v for k, v in env.items() if k != "OPENBLAS_NUM_THREADS"}
+        if own is not None:
+            run_env["OPENBLAS_NUM_THREADS"] = own
+        result = subprocess.run([sys.executable, "-c", probe, "episodes"], env=run_env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split()[-1] == expected

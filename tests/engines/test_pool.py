@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import wave
 from collections.abc import Iterator
@@ -342,3 +343,18 @@ def test_a_process_that_died_between_segments_fails_the_render_as_an_engine_erro
         assert SegmentCache(settings.cache_dir).get(again[0].key) is not None
     finally:
         dying.close()
+
+
+def test_the_synthesis_processes_hold_openblas_to_one_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    settings = Settings(home=tmp_path, engine="piper", synthesis_processes=2)
+    fresh = SynthesisPool(settings)
+    fresh.start(settings, "piper")
+    try:
+        executor = fresh._executor
+        assert executor is not None
+        # Set by each process before its voice loads numpy: no OpenBLAS thread per core spinning meanwhile.
+        assert executor.submit(os.getenv, "OPENBLAS_NUM_THREADS").result(timeout=60) == "1"
+        assert "OPENBLAS_NUM_THREADS" not in os.environ  # this process's own environment is left alone
+    finally:
+        fresh.close()
