@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from narrate.cli.episodes import episode_json, span
 from narrate.errors import INTERNAL_ERROR, ConfigError, NarrateError, SourceError
 from narrate.settings import Settings
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from narrate.article import Article
@@ -90,9 +93,9 @@ def _speak_ahead(pool: SynthesisPool, settings: Settings, args: argparse.Namespa
     try:
         engine, voice = engine_choice(settings, settings.feed(args.feed), args.engine, args.voice, article.language or "")
         _, jobs = segment_jobs(settings, article, args.feed, engine, voice)
-    except NarrateError:
-        return
-    pool.speak_ahead(settings, jobs)
+        pool.speak_ahead(settings, jobs)
+    except Exception as error:  # noqa: BLE001 - only time is lost: submitting says what is wrong, or renders anyway
+        log.debug("nothing spoken ahead: %s", error)
 
 
 def check_queue(args: argparse.Namespace, settings: Settings) -> None:
