@@ -151,3 +151,15 @@ def test_normalize_is_deterministic_and_idempotent_on_plain_words() -> None:
 )
 def test_other_languages_get_only_language_neutral_steps(language: str, written: str, spoken: str) -> None:
     assert normalize(written, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("The A.A.E.G. report.", "A.A.E.G"),  # an initialism that ends in E.G. is spelled, not "A.A. for example"
+        ("Fruit, e.g. apples, i.e. pears.", "Fruit, for example apples, that is pears."),
+        ("A.A.HTTP://0", "A.A zero"),  # a URL glued to a word stays a word of its own
+    ],
+)
+def test_latin_abbreviations_and_urls_inside_other_words_keep_to_their_own_letters(text: str, spoken: str) -> None:
+    assert spoken in normalize(text)

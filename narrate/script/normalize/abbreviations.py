@@ -18,9 +18,11 @@ _TITLES = {
 }
 _TITLE = re.compile(r"\b(" + "|".join(sorted(_TITLES, key=len, reverse=True)) + r")\.")
 _VERSUS = re.compile(r"\bvs\.?(?=\s)", re.IGNORECASE)
+_NOT_IN_INITIALISM = (r"(?<![A-Za-z]\.)", r"(?![A-Za-z]\.)")
+"""Around "e.g." and "i.e.": not letters of a longer dotted initialism ("A.A.E.G." is spelled, not "A.A. for example")."""
 _PHRASES = [
-    (re.compile(r"\be\.\s?g\.", re.IGNORECASE), "for example"),
-    (re.compile(r"\bi\.\s?e\.", re.IGNORECASE), "that is"),
+    (re.compile(r"{}\be\.\s?g\.{}".format(*_NOT_IN_INITIALISM), re.IGNORECASE), "for example"),
+    (re.compile(r"{}\bi\.\s?e\.{}".format(*_NOT_IN_INITIALISM), re.IGNORECASE), "that is"),
     (re.compile(r"\betc\.", re.IGNORECASE), "et cetera"),
     (re.compile(r"\bet al\."), "and others"),
     (re.compile(r"(?<=\w )v\.(?= [A-Z])"), "versus"),

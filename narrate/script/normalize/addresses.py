@@ -24,7 +24,11 @@ def _host(match: re.Match[str]) -> str:
     except ValueError:
         # Brackets that are no IPv6 address ("example.org[^1]", a footnote glued on): the name before them.
         host = _HOST_PART.match(url).group(1) or url  # type: ignore[union-attr]
-    return host.removeprefix("www.")
+    host = host.removeprefix("www.")
+    # Glued to what comes before ("A.A.http://x"): kept a word of its own.
+    before = match.string[match.start() - 1] if match.start() > 0 else " "
+    glued = before.isalnum() or before == "."
+    return f" {host}" if glued else host
 
 
 def reduce_urls(text: str) -> str:
