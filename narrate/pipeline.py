@@ -18,7 +18,7 @@ from narrate.article import Article, article_from_dict, article_to_dict
 from narrate.engines import check_engine
 from narrate.engines.cache import SegmentCache
 from narrate.engines.pool import fill
-from narrate.errors import NotFoundError, SourceError
+from narrate.errors import NotFoundError
 from narrate.extract.canonical import with_trusted_canonical
 from narrate.extract.completeness import corrected_article
 from narrate.finishing import (
@@ -36,7 +36,7 @@ from narrate.publishing.listing import listing
 from narrate.publishing.publish import feed_lock, publish_feed
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode, Status, Store
-from narrate.voicing import SegmentJob, engine_choice, make_script, segment_jobs
+from narrate.voicing import SegmentJob, check_length, engine_choice, make_script, segment_jobs
 
 __all__ = [
     "SegmentJob",
@@ -68,20 +68,6 @@ EPISODE_NAMESPACE = uuid.UUID("1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b")
 def episode_guid(feed: str, source_key: str) -> str:
     """Stable forever: the feed and the article's identity (canonical URL or content hash)."""
     return str(uuid.uuid5(EPISODE_NAMESPACE, f"{feed}\n{source_key}"))
-
-
-CHARS_PER_MINUTE = 880
-"""How fast the bundled voice reads an article's text (measured on the example article: 3,095 characters, 210 s)."""
-
-
-def check_length(settings: Settings, article: Article) -> None:
-    """Refuse an article longer than NARRATE_MAX_ARTICLE_CHARS, saying by how much and how to raise the cap."""
-    length = len(article.body_text)
-    if length > settings.max_article_chars:
-        raise SourceError(
-            f"article too long: {length:,} characters (about {length // CHARS_PER_MINUTE:,} minutes of audio), more "
-            f"than the limit of {settings.max_article_chars:,}; split it, or raise NARRATE_MAX_ARTICLE_CHARS"
-        )
 
 
 def is_long(settings: Settings, chars: int) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from narrate.article import Article
 from narrate.engines import engine_class, identify
 from narrate.engines.cache import segment_key
-from narrate.errors import ConfigError
+from narrate.errors import ConfigError, SourceError
 from narrate.script import Script, ScriptOptions, build_script
 from narrate.script.lexicon import feed_lexicon
 from narrate.settings import FeedSettings, Settings
@@ -31,6 +31,20 @@ class SegmentJob:
     text: str
     engine: str
     voice: str
+
+
+CHARS_PER_MINUTE = 880
+"""How fast the bundled voice reads an article's text (measured on the example article: 3,095 characters, 210 s)."""
+
+
+def check_length(settings: Settings, article: Article) -> None:
+    """Refuse an article longer than NARRATE_MAX_ARTICLE_CHARS, saying by how much and how to raise the cap."""
+    length = len(article.body_text)
+    if length > settings.max_article_chars:
+        raise SourceError(
+            f"article too long: {length:,} characters (about {length // CHARS_PER_MINUTE:,} minutes of audio), more "
+            f"than the limit of {settings.max_article_chars:,}; split it, or raise NARRATE_MAX_ARTICLE_CHARS"
+        )
 
 
 def script_options(settings: Settings, feed: FeedSettings, article: Article, max_chars: int) -> ScriptOptions:

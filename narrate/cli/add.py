@@ -33,20 +33,14 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if answer is not None:
         sys.stdout.write(answer)  # an unchanged re-add: the published episode, as the full add would report it
         return 0
-    # Started first: its processes load the voice while the article is read (fetched, for a URL) and extracted,
-    # the pipeline loads and the episode is recorded; then they speak its first segments. A source that cannot be
-    # read or extracted, or a reading held for review, stops them at once (SynthesisPool.close).
-    pool = _start_pool(args, settings)
+    document = _document(args, settings)  # a source that cannot be read is refused before any process starts
+    # Taken before anything is rendered: whatever changes from here on shows in the next add's digest.
+    inputs = unchanged.inputs(args, settings, document.data)
+    reading = _reading(args, document)  # so is an article that cannot be extracted
+    # Started before the pipeline is loaded and the episode recorded: its processes load the voice meanwhile, then
+    # speak the first segments.
+    pool = None if reading.hold else _speaking_pool(args, settings, reading.article)
     try:
-        document = _document(args, settings)
-        # Taken before anything is rendered: whatever changes from here on shows in the next add's digest.
-        inputs = unchanged.inputs(args, settings, document.data)
-        reading = _reading(args, document)
-        if pool is not None and reading.hold:
-            pool.close()
-            pool = None
-        if pool is not None:
-            _speak_ahead(pool, settings, args, reading.article)
         from narrate import pipeline
         from narrate.store import Store
 
@@ -65,10 +59,9 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _start_pool(args: argparse.Namespace, settings: Settings) -> SynthesisPool | None:
-    """The embedded renderer's processes, started now to load the voice while this one reads the article, loads the
-    pipeline, records and plans the episode (about a second saved); None when the render is not done here by
-    processes. A pool never needed (a source refused, the episode refused on submission, every segment cached) is
-    stopped at once when closed."""
+    """The embedded renderer's processes, started now to load the voice while this one loads the pipeline, records
+    and plans the episode (about a second saved); None when the render is not done here by processes. A pool never
+    needed (the episode refused on submission, every segment cached) is stopped at once when closed."""
     from narrate.engines.pool import SynthesisPool
 
     if args.queue or settings.broker_url:
@@ -84,18 +77,28 @@ def _start_pool(args: argparse.Namespace, settings: Settings) -> SynthesisPool |
     return pool
 
 
-def _speak_ahead(pool: SynthesisPool, settings: Settings, args: argparse.Namespace, article: Article) -> None:
-    """Send the pool the script's first segments now: recording and planning the episode takes the pipeline's
-    imports and the database (about 0.3 s), and the processes would have their voices loaded and nothing to say.
-    Whatever would refuse the article is left for submitting it to say."""
-    from narrate.voicing import engine_choice, segment_jobs
+def _speaking_pool(args: argparse.Namespace, settings: Settings, article: Article) -> SynthesisPool | None:
+    """The pool, started once the article passes the checks that need no database (its length, a voice for its
+    language, the voice's files), and given the script's first segments at once: recording and planning the episode
+    takes the pipeline's imports and the database (about 0.3 s), while the processes load the voice and speak. An
+    article refused here starts no process, so it leaves nothing behind: submitting it says why."""
+    from narrate.engines import check_engine
+    from narrate.voicing import check_length, engine_choice, segment_jobs
 
     try:
+        check_length(settings, article)
         engine, voice = engine_choice(settings, settings.feed(args.feed), args.engine, args.voice, article.language or "")
-        _, jobs = segment_jobs(settings, article, args.feed, engine, voice)
-        pool.speak_ahead(settings, jobs)
-    except Exception as error:  # noqa: BLE001 - only time is lost: submitting says what is wrong, or renders anyway
-        log.debug("nothing spoken ahead: %s", error)
+        check_engine(engine, settings, voice)
+    except NarrateError:
+        return None
+    pool = _start_pool(args, settings)
+    if pool is not None:
+        try:
+            _, jobs = segment_jobs(settings, article, args.feed, engine, voice)
+            pool.speak_ahead(settings, jobs)
+        except Exception as error:  # noqa: BLE001 - only time is lost: the render plans and speaks them anyway
+            log.debug("nothing spoken ahead: %s", error)
+    return pool
 
 
 def check_queue(args: argparse.Namespace, settings: Settings) -> None:
