@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from narrate.article import Article, article_from_dict, article_to_dict
-from narrate.engines import check_engine
 from narrate.engines.cache import SegmentCache
 from narrate.engines.pool import fill
 from narrate.errors import NotFoundError
@@ -36,7 +35,7 @@ from narrate.publishing.listing import listing
 from narrate.publishing.publish import feed_lock, publish_feed
 from narrate.settings import FeedSettings, Settings
 from narrate.store import Episode, Status, Store
-from narrate.voicing import SegmentJob, check_length, engine_choice, make_script, segment_jobs
+from narrate.voicing import SegmentJob, check_length, checked_choice, engine_choice, make_script, segment_jobs
 
 __all__ = [
     "SegmentJob",
@@ -98,8 +97,7 @@ def submit(
     check_length(settings, article)
     feed_settings = settings.feed(feed)
     check_publishable(settings, feed_settings)
-    name, voice = engine_choice(settings, feed_settings, engine, voice, article.language or "")
-    check_engine(name, settings, voice)  # an unknown engine or missing voice fails now, not in a worker
+    name, voice = checked_choice(settings, feed_settings, engine, voice, article.language or "")
     article = with_trusted_canonical(article, feed_settings.canonical_hosts)
     source_key = article.canonical_url or f"sha256:{article.content_hash()}"
     episode = store.find(feed, source_key)
@@ -168,8 +166,7 @@ def _requeue(settings: Settings, store: Store, episode: Episode, article: Articl
     check_length(settings, article)
     feed_settings = settings.feed(episode.feed)
     check_publishable(settings, feed_settings)
-    engine = engine_choice(settings, feed_settings, episode.engine, episode.voice, article.language or "")
-    check_engine(engine[0], settings, engine[1])
+    engine = checked_choice(settings, feed_settings, episode.engine, episode.voice, article.language or "")
     return _queue(store, episode, article, feed_settings, episode.source, engine, None, notice)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrate.article import Article
-from narrate.engines import engine_class, identify
+from narrate.engines import check_engine, engine_class, identify
 from narrate.engines.cache import segment_key
 from narrate.errors import ConfigError, SourceError
 from narrate.script import Script, ScriptOptions, build_script
@@ -85,6 +85,16 @@ def engine_choice(
         f"no {name} voice for language {language!r}: add one under [voices] in narrate.toml "
         f'({language} = "/path/to/voice.onnx") or set NARRATE_FALLBACK_VOICE'
     )
+
+
+def checked_choice(
+    settings: Settings, feed: FeedSettings, engine: str = "", voice: str = "", language: str = ""
+) -> tuple[str, str]:
+    """``engine_choice``, then the chosen engine and voice checked to be usable (an unknown engine or a missing voice
+    file fails now, not in a worker), without loading the voice."""
+    name, chosen = engine_choice(settings, feed, engine, voice, language)
+    check_engine(name, settings, chosen)
+    return name, chosen
 
 
 def _speaks(engine: str, voice: str, language: str) -> bool:

@@ -82,13 +82,11 @@ def _speaking_pool(args: argparse.Namespace, settings: Settings, article: Articl
     language, the voice's files), and given the script's first segments at once: recording and planning the episode
     takes the pipeline's imports and the database (about 0.3 s), while the processes load the voice and speak. An
     article refused here starts no process, so it leaves nothing behind: submitting it says why."""
-    from narrate.engines import check_engine
-    from narrate.voicing import check_length, engine_choice, segment_jobs
+    from narrate.voicing import check_length, checked_choice, segment_jobs
 
     try:
         check_length(settings, article)
-        engine, voice = engine_choice(settings, settings.feed(args.feed), args.engine, args.voice, article.language or "")
-        check_engine(engine, settings, voice)
+        engine, voice = checked_choice(settings, settings.feed(args.feed), args.engine, args.voice, article.language or "")
     except NarrateError:
         return None
     pool = _start_pool(args, settings)
