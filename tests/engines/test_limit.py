@@ -75,10 +75,10 @@ def test_a_slot_held_by_a_killed_process_is_free_again(tmp_path: Path) -> None:
 
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
-    settings.engine_slot_timeout = 5
+    settings.engine_slot_timeout = 30
     started = time.monotonic()
     with engine_slot(settings, "gtts"):
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 5  # at once, not after waiting out the timeout (a loaded machine: slack)
 
 
 def test_no_free_slot_within_the_timeout_is_an_engine_error(tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ name, some with an argument after a colon:
     "short"             a real MP3 of a 50 ms tone, whatever the text (an answer too short for its words)
 
 The server records what it saw: ``texts`` and ``languages`` per request, ``arrivals`` (time.monotonic() when
-each request came in) and ``max_in_flight`` (most requests it was answering at once).
+each request came in), ``answered`` (when its answer's body started to go out) and ``max_in_flight`` (most requests
+it was answering at once).
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ class GttsServer:
         self.languages: list[str] = []
         self.arrivals: list[float] = []
         """time.monotonic() at each request's arrival, in order."""
+        self.answered: dict[int, float] = {}
+        """time.monotonic() just before the body of request ``i``'s answer was written (an answer never sent: absent)."""
         self.in_flight = 0
         self.max_in_flight = 0
         self._script: deque[str] = deque()
@@ -118,8 +121,15 @@ class GttsServer:
         return len(self.texts)
 
     def gaps(self) -> list[float]:
-        """Seconds between one request's arrival and the next."""
-        return [later - earlier for earlier, later in zip(self.arrivals, self.arrivals[1:])]
+        """Seconds from each answer starting to go out to the next request's arrival: the client's wait between
+        attempts, plus its own work on the answer and its reconnecting, never less than the wait.
+
+        The server's own work on an answer (making the tone with ffmpeg, which is slow on a loaded machine) is not
+        counted: the clock starts when the answer's body is written, before the client can have read it."""
+        missing = [index for index in range(len(self.arrivals) - 1) if index not in self.answered]
+        if missing:
+            raise AssertionError(f"requests {missing} were never answered: measure their retries from the client")
+        return [self.arrivals[index + 1] - self.answered[index] for index in range(len(self.arrivals) - 1)]
 
     def queue(self, *responses: str) -> None:
         """Answer the next requests with ``responses``, in order."""
@@ -149,14 +159,20 @@ class GttsServer:
     ) -> None:
         self.stop()
 
-    def _arrive(self, text: str, language: str) -> str:
+    def _arrive(self, text: str, language: str) -> tuple[int, str]:
+        """The request's index and the response to give it."""
         with self._lock:
+            index = len(self.texts)
             self.texts.append(text)
             self.languages.append(language)
             self.arrivals.append(time.monotonic())
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            return self._script.popleft() if self._script else self.default
+            return index, self._script.popleft() if self._script else self.default
+
+    def _answer_starts(self, index: int) -> None:
+        with self._lock:
+            self.answered.setdefault(index, time.monotonic())
 
     def _leave(self) -> None:
         with self._lock:
@@ -173,15 +189,18 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
+    index: int | None = None
+    """Which of the server's requests this is (None for one it refused as not gTTS's)."""
 
     def do_POST(self) -> None:
         owner = self.server.owner
+        self.index = None  # a kept-alive connection brings several requests
         body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode("utf-8")
         request = _parse_request(body) if self.path == BATCHEXECUTE_PATH else None
         if request is None:
             self._send(400, b"not a batchexecute TTS request", "text/plain")
             return
-        response = owner._arrive(*request)
+        self.index, response = owner._arrive(*request)
         try:
             self._answer(response, request[0], owner)
         except (BrokenPipeError, ConnectionResetError):
@@ -200,7 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif name in ("cut", "stall"):
             whole = google_envelope(speech)
             self._send_head(200, len(whole))
-            self.wfile.write(whole[: len(whole) // 2])
+            self._write_body(whole[: len(whole) // 2])
             self.wfile.flush()
             if name == "stall":
                 time.sleep(owner.slow_seconds)
@@ -234,6 +253,11 @@ class _Handler(BaseHTTPRequestHandler):
         retry_after: str | None = None,
     ) -> None:  # fmt: skip
         self._send_head(status, len(body), content_type, retry_after)
+        self._write_body(body)
+
+    def _write_body(self, body: bytes) -> None:
+        if self.index is not None:
+            self.server.owner._answer_starts(self.index)
         self.wfile.write(body)
 
     def _send_head(
