@@ -15,6 +15,7 @@ per length, then time = a + b * minutes and memory = a + b * minutes with R^2, a
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -33,9 +34,11 @@ LENGTHS = (10, 40, 120)
 
 
 def main() -> int:
-    if sys.argv[1:2] == ["--child"]:
+    if sys.argv[1:2] == ["--child"]:  # a child of run(): --child LISTING EPISODE
         return child(Path(sys.argv[2]), Path(sys.argv[3]))
-    lengths = [float(a) for a in sys.argv[1:]] or list(LENGTHS)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("minutes", type=float, nargs="*", metavar="MINUTES", help="episode lengths (default 10 40 120)")
+    lengths = parser.parse_args().minutes or list(LENGTHS)
     with tempfile.TemporaryDirectory(prefix="narrate-bench-assembly-") as scratch:
         return run(lengths, Path(scratch))
 

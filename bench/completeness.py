@@ -11,6 +11,7 @@ the time the guard adds beside the time extraction takes (side by side, same run
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -21,9 +22,11 @@ sys.path[0] = str(ROOT)
 
 
 def main() -> int:
-    if len(sys.argv) != 2 or not Path(sys.argv[1]).is_dir():
-        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path, metavar="CORPUS", help="a folder of page folders")
+    corpus = parser.parse_args().corpus
+    if not corpus.is_dir():
+        parser.error(f"argument CORPUS: not a folder: {corpus}")
     import lxml.html
 
     from narrate.errors import NarrateError
@@ -34,7 +37,7 @@ def main() -> int:
     counts = {"pass": 0, "take": 0, "hold": 0, "unread": 0}
     extracting = guarding = 0.0
     print(f"{'page':<40} {'verdict':<6} {'narrate':>8} {'verdict':>8} {'expected':>9}")
-    for folder in sorted(p for p in Path(sys.argv[1]).iterdir() if (p / "source.html").is_file()):
+    for folder in sorted(p for p in corpus.iterdir() if (p / "source.html").is_file()):
         document = Document((folder / "source.html").read_bytes(), "html", name=folder.name)
         started = time.perf_counter()
         try:

@@ -13,6 +13,7 @@ Prints the times, the cost per episode and the ratios between counts (a linear c
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -31,9 +32,12 @@ RUNS = 3
 
 
 def main() -> int:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    with_db = "--no-db" not in sys.argv[1:]
-    counts = [int(a) for a in args] or list(COUNTS)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("counts", type=int, nargs="*", metavar="COUNT", help="episode counts (default 100 1000 10000)")
+    parser.add_argument("--no-db", action="store_true", help="the rss measurement only, no publish on SQLite")
+    options = parser.parse_intermixed_args()
+    with_db = not options.no_db
+    counts = options.counts or list(COUNTS)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
     print("episodes   rss s   ms/episode" + ("   publish s   ms/episode" if with_db else ""))
     rows = []

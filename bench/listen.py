@@ -16,6 +16,7 @@ as the difference, what the script makes the voice say wrong shows in both, amon
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -63,12 +64,12 @@ def articles(given: list[str], only: bool) -> list[Path]:
 
 
 def main() -> int:
-    argv = sys.argv[1:]
-    worst = int(argv[argv.index("--worst") + 1]) if "--worst" in argv else 12
-    if "--worst" in argv:
-        del argv[argv.index("--worst") : argv.index("--worst") + 2]
-    only = "--only" in argv
-    given = [a for a in argv if a != "--only"]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("articles", nargs="*", metavar="ARTICLE", help="more articles to hear")
+    parser.add_argument("--only", action="store_true", help="these articles alone")
+    parser.add_argument("--worst", type=int, default=12, metavar="N", help="worst passages to print (default 12)")
+    options = parser.parse_intermixed_args()
+    worst, only, given = options.worst, options.only, options.articles
     for key in [k for k in os.environ if k.startswith("NARRATE_")]:
         del os.environ[key]
     os.environ.update(NARRATE_HOME=tempfile.mkdtemp(prefix="narrate-listen-"), NARRATE_ENGINE="piper")

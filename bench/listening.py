@@ -12,6 +12,7 @@ Side by side, in one run:
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import sys
@@ -27,11 +28,16 @@ BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "lines", type=int, nargs="?", default=100_000, metavar="LINES", help="log lines, default 100000"
+    )
+    lines = parser.parse_args().lines
+
     from narrate.stats import Request, import_log, record_request
     from narrate.stats.accesslog import parse_line
     from narrate.store import Episode, Status, Store
 
-    lines = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
     with tempfile.TemporaryDirectory() as folder:
         store = Store(f"sqlite:///{folder}/narrate.db")

@@ -33,6 +33,7 @@ float outputs (1.37-1.40), which keep ONNX Runtime from fusing the convolutions 
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -91,11 +92,19 @@ VARIANTS = {
 
 
 def main() -> int:
-    argv = sys.argv[1:]
-    limit = int(argv[argv.index("--limit") + 1]) if "--limit" in argv else 40
-    listen = "--listen" in argv
-    calibrate = int(argv[argv.index("--calibrate") + 1]) if "--calibrate" in argv else 16
-    chosen = [a for a in argv if a in VARIANTS] or list(VARIANTS)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("variants", nargs="*", metavar="VARIANT", help=f"default: all ({', '.join(VARIANTS)})")
+    parser.add_argument("--limit", type=int, default=40, metavar="N", help="test segments, at most (default 40)")
+    parser.add_argument(
+        "--calibrate", type=int, default=16, metavar="N", help="calibration segments, at most (default 16)"
+    )
+    parser.add_argument("--listen", action="store_true", help="also score each model's readings with Whisper")
+    options = parser.parse_intermixed_args()
+    unknown = [name for name in options.variants if name not in VARIANTS]
+    if unknown:  # not choices=: argparse checks an empty nargs="*" list against them too
+        parser.error(f"argument VARIANT: invalid choice: {unknown[0]!r} (choose from {', '.join(VARIANTS)})")
+    limit, listen, calibrate = options.limit, options.listen, options.calibrate
+    chosen = options.variants or list(VARIANTS)
     settings, _model, config, fast = bundled_voice()
 
     import numpy as np

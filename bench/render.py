@@ -21,6 +21,7 @@ Every figure is printed with the load average when it was taken: on a shared mac
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -52,11 +53,12 @@ def load() -> str:
 
 
 def main() -> int:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
-    rounds = int(options.get("rounds", 3))
-    only = options.get("only", "")
-    source = Path(args[0]) if args else ROOT / "examples" / "example-article.txt"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("article", type=Path, nargs="?", default=ROOT / "examples" / "example-article.txt")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each comparison (default 3)")
+    parser.add_argument("--only", choices=("inprocess", "process"), default="", help="run one comparison only")
+    options = parser.parse_args()
+    rounds, only, source = options.rounds, options.only, options.article
     for key in [k for k in os.environ if k.startswith("NARRATE_")]:
         del os.environ[key]
     os.environ.update(NARRATE_HOME=tempfile.mkdtemp(prefix="narrate-bench-"), NARRATE_ENGINE="piper")

@@ -13,6 +13,7 @@ Prints the wall times, how many segments each render had to synthesise, and the 
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 import shutil
@@ -27,7 +28,12 @@ sys.path[0] = str(ROOT)
 
 
 def main() -> int:
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "examples" / "example-article.txt"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    default = ROOT / "examples" / "example-article.txt"
+    parser.add_argument(
+        "article", type=Path, nargs="?", default=default, metavar="ARTICLE", help="default: the example"
+    )
+    source = parser.parse_args().article
     home = Path(tempfile.mkdtemp(prefix="narrate-bench-rerender-"))
     for key in [k for k in os.environ if k.startswith("NARRATE_")]:
         del os.environ[key]

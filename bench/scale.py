@@ -13,6 +13,7 @@ The tests check what these inputs produce; how long they take is measured here, 
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -62,6 +63,7 @@ def best(work: Callable[[int], None], n: int) -> float:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()  # no options; --help says what it does
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
     print(f"{'workload':<22}{'n':>8}{'time n':>10}{'time 2n':>10}{'ratio':>8}")
     for name, work, n in (

@@ -16,6 +16,7 @@ its kernel time is printed by operator, the largest first: where the time goes, 
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -31,9 +32,13 @@ if TYPE_CHECKING:
 
 
 def main() -> int:
-    argv = sys.argv[1:]
-    limit = int(argv[argv.index("--limit") + 1]) if "--limit" in argv else 0
-    profiled = int(argv[argv.index("--profile") + 1]) if "--profile" in argv else 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])  # its first sentence is two lines
+    parser.add_argument("--limit", type=int, default=0, metavar="N", help="the first N segments only (default: all)")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="then profile each model on the first N segments"
+    )
+    options = parser.parse_args()
+    limit, profiled = options.limit, options.profile
     settings, model, config, fast = bundled_voice()
 
     import numpy as np

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import os
@@ -38,15 +39,21 @@ ARTICLES = 4
 
 
 def main() -> int:
-    args = sys.argv[1:]
-    if args[:1] == ["--synth"]:
+    if sys.argv[1:2] == ["--synth"]:  # a child of synth_together
         return synth_child()
-    threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--threads", type=int, default=0, metavar="N", help="ONNX threads per worker (default: CPUs / workers)"
+    )
+    parser.add_argument("--skip-threads", action="store_true", help="skip the Piper threading part")
+    parser.add_argument("--skip-celery", action="store_true", help="skip the Celery workers part")
+    options = parser.parse_args()
+    threads = options.threads
     cores = os.cpu_count() or 1
     print(f"machine: {cores} CPUs, load average {os.getloadavg()[0]:.2f} at start")
-    if "--skip-threads" not in args:
+    if not options.skip_threads:
         piper_threads()
-    if "--skip-celery" not in args:
+    if not options.skip_celery:
         celery_workers(cores, threads)
     return 0
 
