@@ -33,14 +33,19 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if answer is not None:
         sys.stdout.write(answer)  # an unchanged re-add: the published episode, as the full add would report it
         return 0
-    document = _document(args, settings)  # a source that cannot be read is refused before any process starts
-    # Taken before anything is rendered: whatever changes from here on shows in the next add's digest.
-    inputs = unchanged.inputs(args, settings, document.data)
-    reading = _reading(args, document)  # so is an article that cannot be extracted
-    # Started before the pipeline is loaded and the episode recorded: its processes load the voice meanwhile, then
-    # speak the first segments.
-    pool = None if reading.hold else _speaking_pool(args, settings, reading.article)
+    # Started first: its processes import the engine and load the voice while this one reads the article, loads
+    # the pipeline and records the episode. They write nothing in the library until given a segment, so a source
+    # refused below leaves nothing behind; closing the pool stops them at once.
+    early = _start_pool(args, settings)
+    pool = None
     try:
+        document = _document(args, settings)  # a source that cannot be read is refused before anything is recorded
+        # Taken before anything is rendered: whatever changes from here on shows in the next add's digest.
+        inputs = unchanged.inputs(args, settings, document.data)
+        reading = _reading(args, document)  # so is an article that cannot be extracted
+        if early is not None and not reading.hold:
+            pool = _speak_ahead(*early, args, settings, reading.article)
+
         from narrate import pipeline
         from narrate.store import Store
 
@@ -51,51 +56,58 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         )  # fmt: skip
         code = render(settings, store, episode, queue=args.queue, as_json=args.json, pool=pool)
     finally:
-        if pool is not None:
-            pool.close()
+        if early is not None:
+            early[0].close()
     if code == 0:
         unchanged.remember(args, settings, inputs, episode.id, report)
     return code
 
 
-def _start_pool(args: argparse.Namespace, settings: Settings) -> SynthesisPool | None:
-    """The embedded renderer's processes, started now to load the voice while this one loads the pipeline, records
-    and plans the episode (about a second saved); None when the render is not done here by processes. A pool never
-    needed (the episode refused on submission, every segment cached) is stopped at once when closed."""
+def _start_pool(args: argparse.Namespace, settings: Settings) -> tuple[SynthesisPool, tuple[str, str]] | None:
+    """The embedded renderer's processes, started now to load the feed's voice while this one reads the article,
+    loads the pipeline, records and plans the episode (about a second saved), and the engine and voice they load;
+    None when the render is not done here by processes. A pool never needed (the article refused, every segment
+    cached) is stopped at once when closed."""
     from narrate.engines.pool import SynthesisPool
+    from narrate.voicing import engine_choice
 
     if args.queue or settings.broker_url:
         return None
-    engine = args.engine or settings.engine
     pool = SynthesisPool(settings)
     try:
-        if not pool.uses_processes(engine):
+        # The voice for an article in the feed's language: most are; one in another language changes it below.
+        choice = engine_choice(settings, settings.feed(args.feed), args.engine, args.voice)
+        if not pool.uses_processes(choice[0]):
             return None
     except ConfigError:
-        return None  # an unknown engine: submitting says so
-    pool.start(settings, engine)
-    return pool
+        return None  # an unknown engine or feed, no voice: submitting says so
+    pool.start(settings, *choice)
+    return pool, choice
 
 
-def _speaking_pool(args: argparse.Namespace, settings: Settings, article: Article) -> SynthesisPool | None:
-    """The pool, started once the article passes the checks that need no database (its length, a voice for its
-    language, the voice's files), and given the script's first segments at once: recording and planning the episode
-    takes the pipeline's imports and the database (about 0.3 s), while the processes load the voice and speak. An
-    article refused here starts no process, so it leaves nothing behind: submitting it says why."""
+def _speak_ahead(
+    pool: SynthesisPool, loaded: tuple[str, str], args: argparse.Namespace, settings: Settings, article: Article
+) -> SynthesisPool | None:
+    """``pool``, its processes loaded with the ``loaded`` engine and voice, given the article's first segments at
+    once: recording and planning the episode takes the pipeline's imports and the database (about 0.3 s), while the
+    processes speak. None, ``pool`` closed, for an article that fails the checks that need no database (its length,
+    a voice for its language, the voice's files; submitting it says why) or that another voice reads (the render
+    then starts processes for that one, so that each holds one voice)."""
     from narrate.voicing import check_length, checked_choice, segment_jobs
 
     try:
         check_length(settings, article)
-        engine, voice = checked_choice(settings, settings.feed(args.feed), args.engine, args.voice, article.language or "")
+        choice = checked_choice(settings, settings.feed(args.feed), args.engine, args.voice, article.language or "")
     except NarrateError:
+        choice = None
+    if choice != loaded:
+        pool.close()
         return None
-    pool = _start_pool(args, settings)
-    if pool is not None:
-        try:
-            _, jobs = segment_jobs(settings, article, args.feed, engine, voice)
-            pool.speak_ahead(settings, jobs)
-        except Exception as error:  # noqa: BLE001 - only time is lost: the render plans and speaks them anyway
-            log.debug("nothing spoken ahead: %s", error)
+    try:
+        _, jobs = segment_jobs(settings, article, args.feed, *choice)
+        pool.speak_ahead(settings, jobs)
+    except Exception as error:  # noqa: BLE001 - only time is lost: the render plans and speaks them anyway
+        log.debug("nothing spoken ahead: %s", error)
     return pool
 
 

