@@ -90,7 +90,7 @@ def test_no_free_slot_within_the_timeout_is_an_engine_error(tmp_path: Path) -> N
                 pass
         waited = time.monotonic() - started
     assert str(failure.value) == "no free gtts slot after 0.3 s (engine_concurrency gtts=1)"
-    assert 0.3 <= waited < 0.8
+    assert 0.3 <= waited < 3.0  # the timeout, then the error at once (slack for a loaded machine), not a hang
     with engine_slot(settings, "gtts"):  # released on leaving
         pass
 
