@@ -97,7 +97,7 @@ def _voice_files(voice: str) -> tuple[Path, Path]:
 
 def _files_digest(model: Path, config: Path, cache_dir: Path) -> str:
     """SHA-256 of the model and config files (the first 16 hex digits), remembered by the files' paths, sizes and
-    times of change: hashing a 60 MB model costs about 0.1 s, too much for a re-add of an unchanged article, which
+    times of change: hashing a 60 MB model costs 0.04-0.1 s, too much for a re-add of an unchanged article, which
     speaks nothing, and for each synthesis process as it starts. A changed model must not reuse cached audio, and
     does not: its stamp differs. The memo is kept where _digest_memos says."""
     stamp = "\n".join(f"{path.resolve()} {path.stat().st_size} {path.stat().st_mtime_ns}" for path in (model, config))
