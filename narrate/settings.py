@@ -341,13 +341,17 @@ class Settings:
                 raise ConfigError(f"NARRATE_{name.upper()} must be between {low:g} and {high:g}, got {value!r}")
 
     def make_home(self) -> bool:
-        """Create NARRATE_HOME when missing, whatever the umask: others may pass through it to public/ (which a web
-        server running as its own user serves) but not list it; what else it holds stays private. True when it
-        was created now (commands then say where the new library is)."""
-        if self.home.is_dir():
+        """Create NARRATE_HOME when missing or empty (a checkout's media/ holds only .gitkeep), whatever the umask:
+        others may pass through it to public/ (which a web server running as its own user serves) but not list it,
+        and its private folders (the segment cache, locks, work) are the owner's alone, as the database is
+        (database.connect). True when it was created now (commands then say where the new library is)."""
+        if self.home.is_dir() and not _holds_nothing(self.home):
             return False
         self.home.mkdir(parents=True, exist_ok=True)
         self.home.chmod(0o711)
+        for private in (self.cache_dir, self.home / "locks", self.work_dir):
+            private.mkdir(exist_ok=True)
+            private.chmod(0o700)
         return True
 
     def save_feeds(self) -> None:
@@ -360,6 +364,14 @@ class Settings:
         tmp = self.config_path.with_suffix(".toml.tmp")
         tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
         tmp.replace(self.config_path)
+
+
+def _holds_nothing(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing but hidden files (a .gitkeep); False when it cannot be listed."""
+    try:
+        return all(entry.name.startswith(".") for entry in folder.iterdir())
+    except OSError:
+        return False
 
 
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)

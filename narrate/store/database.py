@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ def connect(url: str) -> SQLEngine:
             database = make_url(url).database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)  # the shells made NARRATE_HOME (0711)
+                _create_private(Path(database))
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
@@ -40,6 +42,15 @@ def connect(url: str) -> SQLEngine:
     except Exception as error:  # a malformed URL
         raise ConfigError(f"database {redact(url)}: {error}") from None
     return engine
+
+
+def _create_private(database: Path) -> None:
+    """Create a new SQLite database's file readable by its owner alone, whatever the umask: it holds unpublished
+    articles and staff sessions, and its name is known. SQLite gives its -wal and -shm files the same mode."""
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:
+        pass  # there already (its mode is the operator's), or not creatable: SQLite says why when it opens it
 
 
 @lru_cache(maxsize=8)

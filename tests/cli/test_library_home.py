@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,36 @@ def test_a_relative_narrate_home_is_announced_with_where_it_landed(tmp_path: Pat
     # An absolute NARRATE_HOME is where it says: made quietly (scripts and services create theirs).
     quiet = narrate(code, tmp_path, {**env, "NARRATE_HOME": str(tmp_path / "named")}, "episodes")
     assert (quiet.returncode, quiet.stderr) == (0, "") and (tmp_path / "named" / "narrate.db").is_file()
+
+
+def test_a_clones_media_folder_holding_only_gitkeep_is_made_a_private_library(tmp_path: Path) -> None:
+    code = copy_code(tmp_path / "checkout", checkout=True)
+    media = code / "media"
+    media.mkdir(mode=0o755)
+    (media / ".gitkeep").write_text("")  # as git checks it out
+    article = tmp_path / "ferry.txt"
+    article.write_text(ARTICLE)
+
+    added = narrate(code, tmp_path, base_env(tmp_path), "add", str(article))
+    assert added.returncode == 0, added.stderr
+    assert added.stderr == f"narrate: created a new, empty library in {media} {DEFAULT_NOTE}\n"
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in media.iterdir()}
+    # Others pass through to public/ (a web server running as its own user), and read nothing else by its name.
+    assert stat.S_IMODE(media.stat().st_mode) == 0o711 and modes["public"] == 0o755
+    assert {name: oct(modes[name]) for name in ("cache", "locks", "work")} == dict.fromkeys(
+        ("cache", "locks", "work"), "0o700"
+    )
+    assert modes["narrate.db"] == 0o600 and all(mode == 0o600 for name, mode in modes.items() if ".db-" in name)
+
+
+def test_a_folder_already_holding_files_is_used_as_it_is(tmp_path: Path) -> None:
+    code = copy_code(tmp_path / "checkout", checkout=True)
+    library = tmp_path / "kept"
+    library.mkdir(mode=0o755)
+    (library / "notes.txt").write_text("the operator's\n")
+    library.chmod(0o755)
+
+    listed = narrate(code, tmp_path, {**base_env(tmp_path), "NARRATE_HOME": "kept"}, "episodes")
+    assert (listed.returncode, listed.stdout, listed.stderr) == (0, "no episodes\n", "")
+    assert stat.S_IMODE(library.stat().st_mode) == 0o755  # not ours to change
+    assert (library / "notes.txt").read_text() == "the operator's\n"
