@@ -12,7 +12,8 @@ import pytest
 from tests.faults.cluster import Cluster
 
 # A database of its own: Redis keeps one list of unacknowledged tasks, and one lock to restore them, per database,
-# and the workers of other tests (killed at their end) must not hold up these tests' redeliveries.
+# and the workers of other tests (killed at their end) must not hold up these tests' redeliveries. The fault tests
+# run one at a time (tests/conftest.py), and each cluster empties it first (Cluster.__init__).
 REDIS_URL = os.environ.get("NARRATE_TEST_REDIS_FAULTS", "redis://127.0.0.1:6379/1")
 RABBITMQ_URL = os.environ.get("NARRATE_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672//")
 
