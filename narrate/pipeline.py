@@ -227,7 +227,7 @@ def finish(
     finds the fingerprint the earlier one recorded and publishes nothing again. ``arrival``: the segments are still
     being spoken (engines.pool.Speaking), and each is taken as it comes.
     """
-    with store.lock(f"episode-{episode_id}", settings.home / "locks"):
+    with store.lock(f"episode-{episode_id}", settings.locks_dir):
         return _finish(settings, store, episode_id, render_id, arrival)
 
 

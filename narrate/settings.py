@@ -253,6 +253,10 @@ class Settings:
         return self.home / "work"
 
     @property
+    def locks_dir(self) -> Path:
+        return self.home / "locks"
+
+    @property
     def config_path(self) -> Path:
         return self.home / CONFIG_NAME
 
@@ -349,7 +353,7 @@ class Settings:
             return False
         self.home.mkdir(parents=True, exist_ok=True)
         self.home.chmod(0o711)
-        for private in (self.cache_dir, self.home / "locks", self.work_dir):
+        for private in (self.cache_dir, self.locks_dir, self.work_dir):
             private.mkdir(exist_ok=True)
             private.chmod(0o700)
         return True

@@ -37,15 +37,15 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     # the pipeline and records the episode. They write nothing in the library until given a segment (where the user
     # has a cache folder, engines.piper._digest_memos), so a source refused below leaves nothing behind; closing
     # the pool stops them at once.
-    early = _start_pool(args, settings)
+    started = _start_pool(args, settings)
     pool = None
     try:
         document = _document(args, settings)  # a source that cannot be read is refused before anything is recorded
         # Taken before anything is rendered: whatever changes from here on shows in the next add's digest.
         inputs = unchanged.inputs(args, settings, document.data)
         reading = _reading(args, document)  # so is an article that cannot be extracted
-        if early is not None and not reading.hold:
-            pool = _speak_ahead(*early, args, settings, reading.article)
+        if started is not None and not reading.hold:
+            pool = _speak_ahead(started, args, settings, reading.article)
 
         from narrate import pipeline
         from narrate.store import Store
@@ -57,18 +57,18 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         )  # fmt: skip
         code = render(settings, store, episode, queue=args.queue, as_json=args.json, pool=pool)
     finally:
-        if early is not None:
-            early[0].close()
+        if started is not None:
+            started.close()
     if code == 0:
         unchanged.remember(args, settings, inputs, episode.id, report)
     return code
 
 
-def _start_pool(args: argparse.Namespace, settings: Settings) -> tuple[SynthesisPool, tuple[str, str]] | None:
+def _start_pool(args: argparse.Namespace, settings: Settings) -> SynthesisPool | None:
     """The embedded renderer's processes, started now to load the feed's voice while this one reads the article
     (a page's download: 0.2-0.3 s saved from a server answering in 0.8 s, BENCHMARKS.md), loads the pipeline,
-    records and plans the episode; and the engine and voice they load. None when the render is not done here by
-    processes. A pool never needed (the article refused, every segment cached) is stopped at once when closed."""
+    records and plans the episode. None when the render is not done here by processes. A pool never needed (the
+    article refused, every segment cached) is stopped at once when closed."""
     from narrate.engines.pool import SynthesisPool
     from narrate.voicing import engine_choice
 
@@ -83,17 +83,17 @@ def _start_pool(args: argparse.Namespace, settings: Settings) -> tuple[Synthesis
     except ConfigError:
         return None  # an unknown engine or feed, no voice: submitting says so
     pool.start(settings, *choice)
-    return pool, choice
+    return pool
 
 
 def _speak_ahead(
-    pool: SynthesisPool, loaded: tuple[str, str], args: argparse.Namespace, settings: Settings, article: Article
+    pool: SynthesisPool, args: argparse.Namespace, settings: Settings, article: Article
 ) -> SynthesisPool | None:
-    """``pool``, its processes loaded with the ``loaded`` engine and voice, given the article's first segments at
-    once: recording and planning the episode takes the pipeline's imports and the database (about 0.3 s), while the
-    processes speak. None, ``pool`` closed, for an article that fails the checks that need no database (its length,
-    a voice for its language, the voice's files; submitting it says why) or that another voice reads (the render
-    then starts processes for that one, so that each holds one voice)."""
+    """``pool``, given the article's first segments at once: recording and planning the episode takes the pipeline's
+    imports and the database (about 0.3 s), while the processes speak. None, ``pool`` closed, for an article that
+    fails the checks that need no database (its length, a voice for its language, the voice's files; submitting it
+    says why) or that another voice than the one its processes loaded reads (the render then starts processes for
+    that one, so that each holds one voice)."""
     from narrate.voicing import check_length, checked_choice, segment_jobs
 
     try:
@@ -101,7 +101,7 @@ def _speak_ahead(
         choice = checked_choice(settings, settings.feed(args.feed), args.engine, args.voice, article.language or "")
     except NarrateError:
         choice = None
-    if choice != loaded:
+    if choice is None or choice != pool.started_for:
         pool.close()
         return None
     try:

@@ -57,7 +57,7 @@ def engine_slot(
     if limit == 0:
         yield
         return
-    locks = settings.home / "locks"
+    locks = settings.locks_dir
     locks.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + settings.engine_slot_timeout
     next_sign = time.monotonic() + WAITING_SECONDS

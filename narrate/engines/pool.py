@@ -75,6 +75,8 @@ class SynthesisPool:
         self.threads = settings.onnx_threads or max(1, cpu // self.processes)
         """ONNX threads per process: the cores shared out, unless NARRATE_ONNX_THREADS says otherwise."""
         self._executor: ProcessPoolExecutor | None = None
+        self.started_for: tuple[str, str] | None = None
+        """The engine and voice the running processes loaded as they started; None while none runs."""
         self._lock = threading.Lock()
         self._spoken = False
         """Whether any render sent segments to the processes: a pool started ahead and never needed is stopped at
@@ -211,12 +213,13 @@ class SynthesisPool:
                 )
                 for _ in range(self.processes):  # each submit starts one process, which loads the voice first
                     self._executor.submit(os.getpid)
+                self.started_for = (engine, voice)
             return self._executor
 
     def _forget(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
             if self._executor is broken:
-                self._executor = None
+                self._executor, self.started_for = None, None
                 self._ahead.clear()
         broken.shutdown(wait=False, cancel_futures=True)
 
@@ -225,7 +228,7 @@ class SynthesisPool:
         render that found everything cached, or never began, need not wait for its voices to load, nor for the
         segments it was speaking ahead; and idle processes need not tidy up a voice's memory before they go)."""
         with self._lock:
-            executor, self._executor = self._executor, None
+            executor, self._executor, self.started_for = self._executor, None, None
             self._ahead.clear()
         if executor is None:
             return

@@ -18,7 +18,7 @@ def publish_feed(settings: Settings, store: Store, slug: str) -> Path:
 
 def feed_lock(settings: Settings, store: Store, slug: str) -> AbstractContextManager[None]:
     """One publisher per feed at a time, across processes and machines."""
-    return store.lock(f"feed-{slug}", settings.home / "locks")
+    return store.lock(f"feed-{slug}", settings.locks_dir)
 
 
 def write_feed(settings: Settings, store: Store, slug: str, art: Cover | None = None) -> Path:

@@ -49,7 +49,7 @@ def sitemap_xml(settings: Settings, feeds: list[str], episodes: list[Page]) -> b
 
 def write_sitemap(settings: Settings, store: Store) -> str:
     """Rewrite public/sitemap.xml from the database; returns its path under public/."""
-    with store.lock("sitemap", settings.home / "locks"):
+    with store.lock("sitemap", settings.locks_dir):
         episodes = episode_pages(store)
         published = {e.feed for e in episodes}
         on_disk = {

@@ -38,7 +38,7 @@ FEED_ACCEPT = (
 def host_turn(settings: Settings, store: Store, url: str) -> Iterator[None]:
     """One request at a time per host, across every worker and the service (a lock in the database or on disk)."""
     host = (urlsplit(url).hostname or "unknown").lower()
-    with store.lock(f"host-{host}", settings.home / "locks"):
+    with store.lock(f"host-{host}", settings.locks_dir):
         yield
 
 

