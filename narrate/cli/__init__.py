@@ -56,8 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NarrateError as error:
         print(f"narrate: error: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("narrate: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C; a command that leaves work behind says what becomes of it
+        print(f"narrate: interrupted: {interrupt}" if str(interrupt) else "narrate: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # never a traceback for users; NARRATE_DEBUG=1 shows it
         if os.environ.get("NARRATE_DEBUG"):

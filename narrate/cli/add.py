@@ -145,9 +145,17 @@ def render(
             import worker
 
             worker.send_render(episode.id, episode.render_id)
-            episode = _wait(store, episode.id, bar)
+            try:
+                episode = _wait(store, episode.id, bar)
+            except KeyboardInterrupt:
+                raise KeyboardInterrupt(f"the workers go on rendering episode {episode.id}; `narrate episodes` "
+                                        "shows how far") from None  # fmt: skip
         else:
-            episode = _run_embedded(settings, store, episode, bar, pool)
+            try:
+                episode = _run_embedded(settings, store, episode, bar, pool)
+            except KeyboardInterrupt:
+                raise KeyboardInterrupt(f"episode {episode.id} is left unfinished, the segments spoken so far "
+                                        "kept: run the same command again to finish it") from None  # fmt: skip
     _report(episode, settings, as_json)
     if episode.status != Status.PUBLISHED.value:
         print(f"narrate: error: {episode.reason or 'render failed'}", file=sys.stderr)
