@@ -49,8 +49,10 @@ def ensure(engine: SQLEngine, name: str, public_dir: Path | None = None) -> None
     from sqlalchemy import inspect
 
     with engine.connect() as connection:
-        current = revision(connection)
+        # The tables first, in one reading: a new database that another process is creating meanwhile (in one
+        # transaction) is then seen whole or not at all, never as tables without a revision (an older Narrate's).
         tables = set(inspect(connection).get_table_names())
+        current = revision(connection) if "alembic_version" in tables else None
     if current == HEAD:
         return
     if current is None and not tables & TABLES:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import event
 
 from narrate.errors import ConfigError
 from narrate.store import Store, connect, schema
@@ -152,3 +153,26 @@ def test_two_processes_opening_one_new_sqlite_database_both_find_one_schema(tmp_
     with connect(url).connect() as connection:
         assert schema.revision(connection) == schema.HEAD
         assert schema.SQLITE_HEAD.read_text(encoding="utf-8") == schema.sqlite_schema(connection)
+
+
+def test_a_schema_another_process_commits_while_this_one_looks_is_not_taken_for_an_older_one(tmp_path: Path) -> None:
+    # The moment the race above hits only now and then, made certain: right after this process's first look at the
+    # new database (nothing there), another process creates the whole schema in one transaction.
+    path = tmp_path / "new.db"
+    url = f"sqlite:///{path}"
+    engine = connect(url)
+    looks: list[str] = []
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def another_process_creates_it(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        looks.append(statement)
+        if len(looks) == 1:
+            other = sqlite3.connect(path, isolation_level=None)
+            other.executescript(f"BEGIN IMMEDIATE;\n{schema.SQLITE_HEAD.read_text(encoding='utf-8')}\nCOMMIT;")
+            other.close()
+
+    schema.ensure(engine, url)  # before: "made by an older Narrate (schema from before migrations)"
+    assert looks and "sqlite_master" in looks[0]
+    with engine.connect() as connection:
+        assert schema.revision(connection) == schema.HEAD
+        assert schema.sqlite_schema(connection) == schema.SQLITE_HEAD.read_text(encoding="utf-8")
