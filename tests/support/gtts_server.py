@@ -26,7 +26,7 @@ name, some with an argument after a colon:
     "short"             a real MP3 of a 50 ms tone, whatever the text (an answer too short for its words)
 
 The server records what it saw: ``texts`` and ``languages`` per request, ``arrivals`` (time.monotonic() when
-each request came in), ``answered`` (when its answer's body started to go out) and ``max_in_flight`` (most requests
+each request came in), ``answered`` (when its answer started to go out) and ``max_in_flight`` (most requests
 it was answering at once).
 """
 
@@ -125,7 +125,7 @@ class GttsServer:
         attempts, plus its own work on the answer and its reconnecting, never less than the wait.
 
         The server's own work on an answer (making the tone with ffmpeg, which is slow on a loaded machine) is not
-        counted: the clock starts when the answer's body is written, before the client can have read it."""
+        counted: the clock starts when the answer's head is written, before the client can have read any of it."""
         missing = [index for index in range(len(self.arrivals) - 1) if index not in self.answered]
         if missing:
             raise AssertionError(f"requests {missing} were never answered: measure their retries from the client")
@@ -219,7 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif name in ("cut", "stall"):
             whole = google_envelope(speech)
             self._send_head(200, len(whole))
-            self._write_body(whole[: len(whole) // 2])
+            self.wfile.write(whole[: len(whole) // 2])
             self.wfile.flush()
             if name == "stall":
                 time.sleep(owner.slow_seconds)
@@ -253,17 +253,15 @@ class _Handler(BaseHTTPRequestHandler):
         retry_after: str | None = None,
     ) -> None:  # fmt: skip
         self._send_head(status, len(body), content_type, retry_after)
-        self._write_body(body)
-
-    def _write_body(self, body: bytes) -> None:
-        if self.index is not None:
-            self.server.owner._answer_starts(self.index)
         self.wfile.write(body)
 
     def _send_head(
         self, status: int, length: int, content_type: str = "application/json; charset=utf-8",
         retry_after: str | None = None,
     ) -> None:  # fmt: skip
+        # The clock starts as the head goes out: a client may act on the status before the body comes (a 429).
+        if self.index is not None:
+            self.server.owner._answer_starts(self.index)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(length))
